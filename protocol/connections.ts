@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { defineMethod } from './descriptor.js';
+
+export const CONNECTOR_TYPES = ['postgres', 'mysql', 'sqlite', 'faulty'] as const;
+export type ConnectorType = (typeof CONNECTOR_TYPES)[number];
+
+const text = z.string().max(65_536);
+
+export const sslConfigSchema = z.object({
+  rejectUnauthorized: z.boolean().optional(),
+  ca: text.optional(),
+  cert: text.optional(),
+  key: text.optional(),
+});
+
+export const sshConfigSchema = z.object({
+  host: z.string().min(1).max(255),
+  port: z.number().int().min(1).max(65_535).optional(),
+  user: z.string().min(1).max(255),
+  privateKey: text.optional(),
+  passphrase: z.string().max(4096).optional(),
+});
+
+/** Per-connection tuning that is not part of the database address. */
+export const connectionExtraSchema = z
+  .object({
+    /** Where the driver runs: a worker thread (pg, mysql2 default) or a child process (better-sqlite3 default). */
+    isolation: z.enum(['thread', 'process']).optional(),
+    poolSize: z.number().int().min(1).max(100).optional(),
+    connectTimeoutMs: z.number().int().min(100).max(600_000).optional(),
+    idleTimeoutMs: z.number().int().min(1000).max(86_400_000).optional(),
+    /** SQLite: open read-only. */
+    readOnly: z.boolean().optional(),
+  })
+  .catchall(z.union([z.string().max(4096), z.number(), z.boolean(), z.null()]));
+
+export const connectionConfigSchema = z.object({
+  name: z.string().min(1).max(200),
+  type: z.enum(CONNECTOR_TYPES),
+  host: z.string().max(255).optional(),
+  port: z.number().int().min(1).max(65_535).optional(),
+  user: z.string().max(255).optional(),
+  password: z.string().max(4096).optional(),
+  /** Database name; for SQLite the path of the database file. */
+  database: z.string().max(4096).optional(),
+  socketPath: z.string().max(4096).optional(),
+  ssl: sslConfigSchema.optional(),
+  ssh: sshConfigSchema.optional(),
+  extra: connectionExtraSchema.optional(),
+});
+export type ConnectionConfig = z.output<typeof connectionConfigSchema>;
+
+/** For `connection.update`: every field optional; omitted secret fields keep their stored value. */
+export const connectionPatchSchema = connectionConfigSchema.partial();
+export type ConnectionPatch = z.output<typeof connectionPatchSchema>;
+
+/** The secret-bearing fields of a config, as paths. They are never stored in app.db nor returned. */
+export const SECRET_CONFIG_PATHS = ['password', 'ssl.key', 'ssh.privateKey', 'ssh.passphrase'] as const;
+
+/** A saved connection as the API returns it: never a secret, only whether some are stored. */
+export interface Connection {
+  id: string;
+  name: string;
+  type: ConnectorType;
+  host?: string;
+  port?: number;
+  user?: string;
+  database?: string;
+  socketPath?: string;
+  ssl?: Omit<z.output<typeof sslConfigSchema>, 'key'>;
+  ssh?: Omit<z.output<typeof sshConfigSchema>, 'privateKey' | 'passphrase'>;
+  extra?: z.output<typeof connectionExtraSchema>;
+  storedCredentials: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ConnectionTestResult {
+  ok: boolean;
+  message?: string;
+  serverVersion?: string;
+  latencyMs: number;
+  /** When ok is false: the registry code of the failure, and what the driver knew. */
+  error?: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+const id = z.string().min(1).max(200);
+
+export const connectionMethods = {
+  create: defineMethod<Connection>()('connection.create', z.object({ config: connectionConfigSchema }), ['config']),
+  test: defineMethod<ConnectionTestResult>()(
+    'connection.test',
+    z.union([z.object({ config: connectionConfigSchema }), z.object({ connectionId: id })]),
+    (args) => (typeof args[0] === 'string' ? { connectionId: args[0] } : { config: args[0] }),
+  ),
+  list: defineMethod<Connection[]>()('connection.list', z.object({}), []),
+  get: defineMethod<Connection>()('connection.get', z.object({ id }), ['id']),
+  update: defineMethod<Connection>()('connection.update', z.object({ id, config: connectionPatchSchema }), ['id', 'config']),
+  delete: defineMethod<Record<string, never>>()('connection.delete', z.object({ id }), ['id']),
+};

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { backupOptionsSchema } from './backup.js';
+import { defineMethod } from './descriptor.js';
+
+export const MISFIRE_POLICIES = ['skip', 'run_once', 'run_all'] as const;
+
+export interface Schedule {
+  id: string;
+  connectionId: string;
+  cron: string;
+  timezone: string;
+  misfire: (typeof MISFIRE_POLICIES)[number];
+  options: z.output<typeof backupOptionsSchema>;
+  enabled: boolean;
+  nextRunAt: string | null;
+  lastRunAt: string | null;
+  createdAt: string;
+}
+
+const id = z.string().min(1).max(200);
+const cron = z.string().min(1).max(200);
+const timezone = z.string().min(1).max(100);
+
+export const scheduleMethods = {
+  create: defineMethod<Schedule>()(
+    'schedule.create',
+    z.object({
+      connectionId: id,
+      cron,
+      options: backupOptionsSchema,
+      timezone: timezone.optional(),
+      misfire: z.enum(MISFIRE_POLICIES).optional(),
+    }),
+    ['connectionId', 'cron', 'options', 'timezone', 'misfire'],
+  ),
+  list: defineMethod<Schedule[]>()('schedule.list', z.object({ connectionId: id.optional() }), ['connectionId']),
+  update: defineMethod<Schedule>()(
+    'schedule.update',
+    z.object({
+      id,
+      patch: z.object({
+        cron: cron.optional(),
+        options: backupOptionsSchema.optional(),
+        timezone: timezone.optional(),
+        misfire: z.enum(MISFIRE_POLICIES).optional(),
+        enabled: z.boolean().optional(),
+      }),
+    }),
+    ['id', 'patch'],
+  ),
+  delete: defineMethod<Record<string, never>>()('schedule.delete', z.object({ id }), ['id']),
+};

@@ -1,0 +1,57 @@
+/**
+ * The connector contract: what every database driver adapter implements. One Connector instance lives inside one
+ * connection's worker and is built from that connection's config (secrets included, given at connect time only).
+ *
+ * Differs from the seed plan's contract in one way: the config is given once to the factory, not to every call,
+ * because a worker serves exactly one connection.
+ */
+import type {
+  ColumnMeta,
+  ConnectionConfig,
+  ConnectionTestResult,
+  SchemaMetadata,
+  TableInfo,
+} from '../../protocol/index.js';
+
+/** One batch of rows of one result set, values already JSON-safe (see json-safe.ts), rows as arrays. */
+export interface RowBatch {
+  /** Index of the statement's result set within the run (0 for a single statement). */
+  resultSetIndex: number;
+  columns: ColumnMeta[];
+  rows: unknown[][];
+  /** True on the last batch of this result set. */
+  last: boolean;
+  /** For DML/DDL (no rows): rows changed. */
+  rowsAffected?: number;
+}
+
+export interface ConnectorRunOptions {
+  /** Rows per batch; the connector reads this many from the driver per pull. */
+  batchSize: number;
+  params?: unknown[];
+  /** Aborted when the run is cancelled or timed out; the connector stops reading and cancels on the server. */
+  signal: AbortSignal;
+}
+
+export interface Connector {
+  readonly type: string;
+  /** Connects once and reports the server's version; failures thrown as BridgeError with a registry code. */
+  testConnection(): Promise<ConnectionTestResult>;
+  getMetadata(): Promise<SchemaMetadata>;
+  tableInfo(tableName: string, schema?: string): Promise<TableInfo>;
+  /** Reserves a dedicated database client for a session; it is kept until closeSession. */
+  openSession(sessionId: string): Promise<void>;
+  /**
+   * Runs a statement list on the session's client. Pulling the iterator reads the next batch from the database:
+   * nothing is read ahead of the consumer, which is what makes back-pressure work.
+   */
+  runQuery(sessionId: string, sql: string, opts: ConnectorRunOptions): AsyncIterable<RowBatch>;
+  /** Cancels the session's running statement on the server. Resolves true if something was cancelled. */
+  cancel(sessionId: string): Promise<boolean>;
+  closeSession(sessionId: string): Promise<void>;
+  /** Pool statistics for debug.dumpState. */
+  poolStats?(): { total?: number; idle?: number; waiting?: number };
+  close(): Promise<void>;
+}
+
+export type ConnectorFactory = (config: ConnectionConfig) => Connector;
