@@ -1,6 +1,6 @@
 /**
  * The one registry of error codes the bridge may put in an envelope's `error.code`.
- * docs/api.md lists every code; test/unit/protocol/error-registry.test.ts fails when the two disagree.
+ * docs/api.md lists every code; test/unit/protocol/api-doc.test.ts fails when the two disagree.
  */
 export const ERROR_CODES = {
   DB_CONN_REFUSED: 'The database server refused the connection or could not be reached.',

@@ -29,3 +29,10 @@ export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 /** Where transports hand new clients. */
 export type ClientAcceptor = (transport: Transport) => void;
+
+/**
+ * Delivered through `onMessage` in place of an incoming message a transport had to drop for being larger than
+ * MAX_MESSAGE_BYTES (stdio; the WebSocket closes with 1009 instead). It is deliberately not valid JSON, so a router
+ * that does not know it still answers a parse error (-32700 with id null); one that does can say why.
+ */
+export const OVERSIZED_MESSAGE = '\u0000dbv:oversized-message';

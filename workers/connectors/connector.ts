@@ -21,6 +21,12 @@ export interface RowBatch {
   rows: unknown[][];
   /** True on the last batch of this result set. */
   last: boolean;
+  /**
+   * True on the last batch of the last result set of the run, false on any other, when the connector knows (it split
+   * the statements). Without it the worker has to pull once more after each `last` batch to learn whether the run is
+   * complete, and that pull runs the next statement before the batch in hand reaches the client.
+   */
+  final?: boolean;
   /** For DML/DDL (no rows): rows changed. */
   rowsAffected?: number;
 }

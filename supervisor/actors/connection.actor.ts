@@ -1,0 +1,191 @@
+/**
+ * The effects around connection.machine.ts: one worker per saved connection, started on first use, restarted with
+ * backoff when it dies, stopped on close. Routes the worker's stream messages to the runs that wait for them, and
+ * tells everyone (connector.status) and every session (onWorkerExit) what happened.
+ */
+import { createActor, fromPromise, type Actor } from 'xstate';
+import {
+  BridgeError,
+  type ConnectionConfig,
+  type ConnectorStatus,
+  type ConnectorStatusEvent,
+} from '../../protocol/index.js';
+import type { WorkerStreamMessage } from '../../workers/worker-messages.js';
+import { DEFAULT_ISOLATION } from '../../workers/connectors/registry.js';
+import type { WorkerHandle } from '../isolation/worker-handle.js';
+import { spawnConnectionWorker } from '../isolation/worker-host.js';
+import type { Logger } from '../log/logger.js';
+import { connectionMachine } from './connection.machine.js';
+
+export interface ConnectionActorDeps {
+  connectionId: string;
+  /** The full config, secrets included; called at each (re)start so a worker never holds stale credentials. */
+  loadConfig: () => Promise<ConnectionConfig>;
+  emitStatus: (event: ConnectorStatusEvent) => void;
+  log: Logger;
+  /** How long a worker gets to shut down cleanly before it is killed. */
+  stopGraceMs?: number;
+}
+
+export interface ActiveWorker {
+  worker: WorkerHandle;
+  /** Increments with every new worker; a session opened on generation g must reopen on g+1. */
+  generation: number;
+}
+
+const STATUS_OF_STATE: Record<string, ConnectorStatus | undefined> = {
+  starting: 'starting',
+  ready: 'ready',
+  restarting: 'restarting',
+  failed: 'crashed',
+  crashed: 'crashed',
+  closed: 'closed',
+};
+
+export class ConnectionActor {
+  readonly connectionId: string;
+  #worker: WorkerHandle | null = null;
+  #generation = 0;
+  #type: ConnectionConfig['type'] | null = null;
+  #restarts = 0;
+  readonly #actor: Actor<typeof connectionMachine>;
+  readonly #runListeners = new Map<string, (msg: WorkerStreamMessage) => void>();
+  readonly #exitListeners = new Set<(generation: number, reason: string) => void>();
+
+  constructor(private readonly deps: ConnectionActorDeps) {
+    this.connectionId = deps.connectionId;
+    const machine = connectionMachine.provide({
+      actors: {
+        startWorker: fromPromise(() => this.#startWorker()),
+        stopWorker: fromPromise(() => this.#stopWorker()),
+      },
+    });
+    this.#actor = createActor(machine);
+    let last: string | undefined;
+    this.#actor.subscribe((snapshot) => {
+      const state = String(snapshot.value);
+      if (state === last) return;
+      last = state;
+      const status = STATUS_OF_STATE[state];
+      if (status) {
+        const event: ConnectorStatusEvent = { connectionId: this.connectionId, status };
+        if ((status === 'crashed' || status === 'restarting') && snapshot.context.lastError) event.reason = snapshot.context.lastError;
+        this.deps.emitStatus(event);
+      }
+    });
+    this.#actor.start();
+  }
+
+  get state(): string {
+    return String(this.#actor.getSnapshot().value);
+  }
+
+  /** Starts the worker if needed and resolves once it is ready. */
+  async use(): Promise<ActiveWorker> {
+    const state = this.state;
+    if (state === 'closing' || state === 'closed') throw new BridgeError('CONNECTION_NOT_FOUND', 'The connection was closed', { id: this.connectionId });
+    if (state === 'idle' || state === 'failed' || state === 'crashed') this.#actor.send({ type: 'USE' });
+    await this.#waitFor((s) => s === 'ready', ['failed', 'crashed', 'closed']);
+    return { worker: this.#worker!, generation: this.#generation };
+  }
+
+  /** The running worker, if any, without starting one. */
+  current(): ActiveWorker | null {
+    return this.#worker && this.state === 'ready' ? { worker: this.#worker, generation: this.#generation } : null;
+  }
+
+  listenRun(runId: string, listener: (msg: WorkerStreamMessage) => void): () => void {
+    this.#runListeners.set(runId, listener);
+    return () => this.#runListeners.delete(runId);
+  }
+
+  onWorkerExit(listener: (generation: number, reason: string) => void): () => void {
+    this.#exitListeners.add(listener);
+    return () => this.#exitListeners.delete(listener);
+  }
+
+  /** Kills the worker at once (a cancel that the driver could not honour); the actor restarts it. */
+  killWorker(): void {
+    this.#worker?.kill();
+  }
+
+  /** Stops the worker cleanly and starts a fresh one (after connection.update). */
+  async restart(): Promise<void> {
+    if (this.state !== 'ready') return;
+    this.#actor.send({ type: 'RESTART' });
+    await this.#waitFor((s) => s === 'ready', ['failed', 'crashed', 'closed']).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.#actor.send({ type: 'CLOSE' });
+    await this.#waitFor((s) => s === 'closed', []);
+    this.#actor.stop();
+  }
+
+  debugInfo(): { connectionId: string; type: string; isolation: 'thread' | 'process'; status: string; pid?: number; threadId?: number; restarts: number } {
+    const info = {
+      connectionId: this.connectionId,
+      type: this.#type ?? 'unknown',
+      isolation: this.#worker?.isolation ?? 'thread',
+      status: this.state,
+      restarts: this.#restarts,
+    };
+    const worker = this.#worker;
+    return { ...info, ...(worker?.pid ? { pid: worker.pid } : {}), ...(worker?.threadId ? { threadId: worker.threadId } : {}) };
+  }
+
+  async #startWorker(): Promise<void> {
+    const config = await this.deps.loadConfig();
+    this.#type = config.type;
+    const isolation = config.extra?.isolation ?? DEFAULT_ISOLATION[config.type];
+    const worker = spawnConnectionWorker({ isolation, name: `${config.type}:${this.connectionId}` });
+    const generation = ++this.#generation;
+    const log = this.deps.log.child({ connectionId: this.connectionId, generation });
+    worker.onStream((msg) => this.#runListeners.get(msg.runId)?.(msg));
+    worker.onStderr?.((line) => log.warn({ worker: 'stderr' }, line));
+    worker.onExit(({ code, signal, expected }) => {
+      if (this.#worker === worker) this.#worker = null;
+      const reason = signal ? `worker killed by ${signal}` : `worker exited with code ${code}`;
+      if (!expected) {
+        this.#restarts++;
+        log.warn({ code, signal }, 'connection worker died');
+      }
+      for (const listener of this.#exitListeners) listener(generation, reason);
+      if (!expected) this.#actor.send({ type: 'WORKER_EXITED', reason });
+    });
+    try {
+      await worker.api.init(config);
+    } catch (error) {
+      worker.kill();
+      throw error;
+    }
+    this.#worker = worker;
+    log.info({ isolation, pid: worker.pid, threadId: worker.threadId }, 'connection worker ready');
+  }
+
+  async #stopWorker(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = null;
+    if (worker) await worker.stop(this.deps.stopGraceMs ?? 2000);
+  }
+
+  #waitFor(accept: (state: string) => boolean, rejectOn: string[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const snapshot = this.#actor.getSnapshot();
+        const state = String(snapshot.value);
+        if (accept(state)) return resolve(), true;
+        if (rejectOn.includes(state)) {
+          const message = snapshot.context.lastError ?? `connection is ${state}`;
+          return reject(new BridgeError('WORKER_CRASHED', `The connection's worker could not start: ${message}`, { connectionId: this.connectionId })), true;
+        }
+        return false;
+      };
+      if (check()) return;
+      const sub = this.#actor.subscribe(() => {
+        if (check()) sub.unsubscribe();
+      });
+    });
+  }
+}

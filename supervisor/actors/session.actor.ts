@@ -1,0 +1,201 @@
+/**
+ * The effects of a query session (session.machine.ts): opening the session's database client in the connection's
+ * worker, starting runs, relaying their batches to the owner under flow control, cancelling (escalating to killing
+ * the worker when a driver cannot stop), and sending exactly one `query.done` per accepted run, whatever happens.
+ */
+import { createActor, type Actor } from 'xstate';
+import { BridgeError, type BridgeErrorShape, type QueryDoneEvent, type RunOptions, type RunStatus } from '../../protocol/index.js';
+import type { WorkerStreamMessage } from '../../workers/worker-messages.js';
+import { CreditGate, DEFAULT_CREDIT_WINDOW } from '../flow/credit-gate.js';
+import type { Logger } from '../log/logger.js';
+import type { Client, ClientRegistry } from '../rpc/client-registry.js';
+import type { HistoryRepo } from '../store/history-repo.js';
+import type { ConnectionActor } from './connection.actor.js';
+import { sessionMachine, sessionStateName } from './session.machine.js';
+
+export interface SessionDeps {
+  sessionId: string;
+  client: Client;
+  connection: ConnectionActor;
+  clients: ClientRegistry;
+  history: HistoryRepo;
+  log: Logger;
+  /** After a cancel, how long the driver gets to stop before the worker is killed. */
+  cancelGraceMs: number;
+  /** An idle session is closed (its database client released) after this long without a run. */
+  idleTimeoutMs: number;
+  onClosed: (sessionId: string) => void;
+}
+
+interface ActiveRun {
+  runId: string;
+  sql: string;
+  startedAt: number;
+  rows: number;
+  finished: boolean;
+  generation: number | null;
+  cleanup: Array<() => void>;
+}
+
+let runCounter = 0;
+
+export class SessionActor {
+  readonly sessionId: string;
+  readonly connectionId: string;
+  readonly clientId: string;
+  readonly #actor: Actor<typeof sessionMachine>;
+  #run: ActiveRun | null = null;
+  /** The worker generation this session's database client was opened on (null: not open). */
+  #openedOn: number | null = null;
+  #idleTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: SessionDeps) {
+    this.sessionId = deps.sessionId;
+    this.connectionId = deps.connection.connectionId;
+    this.clientId = deps.client.id;
+    this.#actor = createActor(sessionMachine).start();
+    this.#armIdleTimer();
+  }
+
+  get state(): string {
+    return sessionStateName(this.#actor.getSnapshot().value);
+  }
+
+  get runId(): string | undefined {
+    return this.#run?.runId;
+  }
+
+  /** Reserves the session's database client now, so createSession reports a connection failure at once. */
+  async open(): Promise<void> {
+    const { worker, generation } = await this.deps.connection.use();
+    await worker.api.openSession(this.sessionId);
+    this.#openedOn = generation;
+  }
+
+  run(sql: string, opts: RunOptions): { sessionId: string; runId: string } {
+    const state = this.state;
+    if (state === 'closed') throw new BridgeError('SESSION_NOT_FOUND', `Session ${this.sessionId} is closed`);
+    if (state !== 'idle') throw new BridgeError('SESSION_BUSY', 'The session is already running a statement list', { runId: this.#run?.runId });
+    const runId = `run_${Date.now().toString(36)}_${(++runCounter).toString(36)}`;
+    this.#actor.send({ type: 'RUN', runId });
+    this.#clearIdleTimer();
+    const run: ActiveRun = { runId, sql, startedAt: Date.now(), rows: 0, finished: false, generation: null, cleanup: [] };
+    this.#run = run;
+    void this.#execute(run, sql, opts);
+    return { sessionId: this.sessionId, runId };
+  }
+
+  /** Resolves whether a running run was asked to stop. The run itself then ends with query.done 'cancelled'. */
+  async cancel(): Promise<boolean> {
+    const run = this.#run;
+    if (!run || run.finished || this.state !== 'running') return false;
+    this.#actor.send({ type: 'CANCEL' });
+    const grace = setTimeout(() => {
+      if (run.finished) return;
+      this.deps.log.warn({ sessionId: this.sessionId, runId: run.runId }, 'driver did not stop in time; killing the worker');
+      this.deps.connection.killWorker();
+    }, this.deps.cancelGraceMs);
+    run.cleanup.push(() => clearTimeout(grace));
+    const active = this.deps.connection.current();
+    if (active && run.generation === active.generation) {
+      await active.worker.api.cancelRun(this.sessionId, run.runId).catch(() => false);
+    }
+    // Not started in the worker yet: #execute sees `cancelling` and ends the run itself.
+    return true;
+  }
+
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    const run = this.#run;
+    if (run && !run.finished) await this.cancel();
+    // The run ends (its one query.done) before the session does; the worker may still send its own 'end', ignored.
+    if (run && !run.finished) this.#finish(run, 'cancelled', undefined, undefined);
+    this.#actor.send({ type: 'CLOSE' });
+    this.#clearIdleTimer();
+    const active = this.deps.connection.current();
+    if (active && this.#openedOn === active.generation) await active.worker.api.closeSession(this.sessionId).catch(() => undefined);
+    this.#openedOn = null;
+    this.#actor.stop();
+    this.deps.onClosed(this.sessionId);
+  }
+
+  async #execute(run: ActiveRun, sql: string, opts: RunOptions): Promise<void> {
+    try {
+      const { worker, generation } = await this.deps.connection.use();
+      if (this.#openedOn !== generation) {
+        await worker.api.openSession(this.sessionId);
+        this.#openedOn = generation;
+      }
+      if (run.finished) return;
+      if (this.state === 'cancelling') return this.#finish(run, 'cancelled', undefined, undefined);
+      run.generation = generation;
+
+      const gate = new CreditGate(
+        { bufferedBytes: () => this.deps.client.transport.bufferedBytes(), onDrain: (l) => this.deps.client.onDrain(l) },
+        (batches) => worker.sendStream({ type: 'credit', runId: run.runId, batches }),
+      );
+      run.cleanup.push(() => gate.close());
+      run.cleanup.push(this.deps.connection.listenRun(run.runId, (msg) => this.#onStream(run, gate, msg)));
+      run.cleanup.push(
+        this.deps.connection.onWorkerExit((gen, reason) => {
+          if (gen !== generation) return;
+          this.#openedOn = null;
+          if (this.state === 'cancelling') this.#finish(run, 'cancelled', undefined, undefined);
+          else this.#finish(run, 'error', undefined, { code: 'WORKER_CRASHED', message: `The connection's worker died (${reason}); it is being restarted`, details: { connectionId: this.connectionId } });
+        }),
+      );
+      await worker.api.startRun({ sessionId: this.sessionId, runId: run.runId, sql, opts, initialCredit: DEFAULT_CREDIT_WINDOW });
+    } catch (error) {
+      if (run.finished) return;
+      const shape = BridgeError.from(error).toShape();
+      this.#finish(run, this.state === 'cancelling' ? 'cancelled' : 'error', undefined, shape);
+    }
+  }
+
+  #onStream(run: ActiveRun, gate: CreditGate, msg: WorkerStreamMessage): void {
+    if (run.finished) return;
+    if (msg.type === 'batch') {
+      run.rows += msg.rows;
+      this.deps.clients.sendRawTo(this.clientId, 'query.result', msg.json);
+      gate.delivered();
+      return;
+    }
+    run.rows = msg.rows;
+    this.#finish(run, msg.status, msg.rowsAffected, msg.error);
+  }
+
+  #finish(run: ActiveRun, status: RunStatus, rowsAffected: number | undefined, error: BridgeErrorShape | undefined): void {
+    if (run.finished) return;
+    run.finished = true;
+    for (const fn of run.cleanup) fn();
+    const timeMs = Date.now() - run.startedAt;
+    if (error && !(status === 'cancelled' && error.code === 'QUERY_CANCELLED')) {
+      this.deps.clients.sendTo(this.clientId, 'query.error', { sessionId: this.sessionId, runId: run.runId, error });
+    }
+    const done: QueryDoneEvent = { sessionId: this.sessionId, runId: run.runId, rows: run.rows, timeMs, status };
+    if (rowsAffected !== undefined) done.rowsAffected = rowsAffected;
+    this.deps.clients.sendTo(this.clientId, 'query.done', done);
+    try {
+      this.deps.history.record({ connectionId: this.connectionId, sql: run.sql, startedAt: new Date(run.startedAt).toISOString(), durationMs: timeMs, rows: run.rows, status });
+    } catch (e) {
+      this.deps.log.warn({ err: e }, 'could not record query history');
+    }
+    this.#actor.send({ type: 'RUN_ENDED', runId: run.runId });
+    if (this.#run === run) this.#run = null;
+    if (this.state === 'idle') this.#armIdleTimer();
+  }
+
+  #armIdleTimer(): void {
+    this.#clearIdleTimer();
+    this.#idleTimer = setTimeout(() => {
+      this.deps.log.info({ sessionId: this.sessionId }, 'closing idle session');
+      void this.close();
+    }, this.deps.idleTimeoutMs);
+    this.#idleTimer.unref();
+  }
+
+  #clearIdleTimer(): void {
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.#idleTimer = null;
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The composition root: builds the supervisor's parts and wires them together. Everything the bridge owns is
+ * created here and closed in close(), in the reverse order.
+ *
+ *   transport ─▶ Router ─▶ handlers ─▶ SessionActor / ConnectionActor ─▶ worker (thread or process) ─▶ driver
+ *   transport ◀─ ClientRegistry (events) ◀────── batches (pre-serialized, under credit) ◀─────────────┘
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ConnectorStatusEvent } from '../protocol/index.js';
+import { ConnectionRegistry } from './actors/connection-registry.js';
+import { SessionRegistry } from './actors/session-registry.js';
+import { closeLogger, createLogger, type Logger, type LogLevel } from './log/logger.js';
+import { ClientRegistry } from './rpc/client-registry.js';
+import { connectionHandlers } from './rpc/handlers/connection-handlers.js';
+import { healthHandlers } from './rpc/handlers/health-handlers.js';
+import { queryHandlers } from './rpc/handlers/query-handlers.js';
+import { secretHandlers } from './rpc/handlers/secret-handlers.js';
+import { Router } from './rpc/router.js';
+import { ensureSampleConnection } from './sample/sample-connection.js';
+import { openSecretStore, type SecretStore } from './secrets/index.js';
+import { packageRoot } from './package-info.js';
+import { openAppDb, type Db } from './store/app-store.js';
+import { joinSecrets } from './store/connection-secrets.js';
+import { ConnectionsRepo } from './store/connections-repo.js';
+import { HistoryRepo } from './store/history-repo.js';
+import { startHttpServer, type RunningHttpServer } from './transports/http-server.js';
+import { OVERSIZED_MESSAGE, type Transport } from './transports/transport.js';
+
+export interface BridgeOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+  token: string;
+  allowOrigins: string[];
+  logLevel: LogLevel;
+  /** Serve the UI's static files. */
+  ui: boolean;
+  /** Create the sample SQLite database and its connection on first start. */
+  sample: boolean;
+  /** Register the `faulty` connector type (fault-injection tests only). */
+  faultInjection: boolean;
+  /** Unlocks the encrypted secrets file at start (from DBV_MASTER_PASSWORD). */
+  masterPassword?: string;
+  /** Keychain service name; tests use their own. */
+  keychainService?: string;
+  sessionIdleTimeoutMs?: number;
+  cancelGraceMs?: number;
+  version: string;
+}
+
+export interface Bridge {
+  readonly url: string;
+  readonly uiUrl: string | null;
+  readonly port: number;
+  readonly log: Logger;
+  /** Serves one more client over any transport (stdio, MessagePort; WebSocket clients arrive by themselves). */
+  attach(transport: Transport): void;
+  /** Graceful: runs cancelled (each with its query.done), workers stopped, files closed. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_SESSION_IDLE_TIMEOUT_MS = 15 * 60_000;
+export const DEFAULT_CANCEL_GRACE_MS = 2000;
+
+export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
+  const startedAt = Date.now();
+  const log = createLogger({ dataDir: opts.dataDir, level: opts.logLevel });
+  const db: Db = openAppDb(opts.dataDir);
+  const repo = new ConnectionsRepo(db);
+  const history = new HistoryRepo(db);
+  const secrets: SecretStore = await openSecretStore({
+    dataDir: opts.dataDir,
+    ...(opts.keychainService ? { service: opts.keychainService } : {}),
+    ...(opts.masterPassword ? { masterPassword: opts.masterPassword } : {}),
+    warn: (message, details) => log.warn(details ?? {}, message),
+  });
+  log.info({ secrets: secrets.status() }, 'secret store opened');
+
+  const clients = new ClientRegistry();
+  const emitStatus = (event: ConnectorStatusEvent): void => {
+    log.info(event, 'connector status');
+    clients.broadcast('connector.status', event);
+  };
+  const connections = new ConnectionRegistry({
+    // A connection without stored credentials never touches the secret store (which may be locked).
+    loadConfig: async (id) =>
+      repo.get(id).storedCredentials ? joinSecrets(repo.publicConfig(id), await secrets.getConnectionSecrets(id)) : repo.publicConfig(id),
+    emitStatus,
+    log,
+  });
+  const sessions = new SessionRegistry({
+    clients,
+    history,
+    log,
+    cancelGraceMs: opts.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS,
+    idleTimeoutMs: opts.sessionIdleTimeoutMs ?? DEFAULT_SESSION_IDLE_TIMEOUT_MS,
+  });
+  // A client that goes away takes its sessions with it: runs cancelled on the server, clients released.
+  clients.onClientClosed((client) => void sessions.closeWhere((s) => s.clientId === client.id));
+
+  const router = new Router(
+    {
+      ...connectionHandlers({ repo, vault: secrets, connections, sessions, faultInjection: opts.faultInjection }),
+      ...queryHandlers({ repo, connections, sessions, history }),
+      ...secretHandlers(secrets),
+      ...healthHandlers({ version: opts.version, startedAt, clients, connections, sessions }),
+    },
+    log,
+  );
+
+  if (opts.sample) ensureSampleConnection({ db, repo, dataDir: opts.dataDir, log });
+
+  const attach = (transport: Transport): void => {
+    const client = clients.add(transport);
+    log.debug({ clientId: client.id, transport: transport.kind }, 'client connected');
+    transport.onMessage((message) => {
+      if (message === OVERSIZED_MESSAGE) {
+        transport.send(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Invalid request: message larger than 16 MiB' } }));
+        return;
+      }
+      router.handle(message, { client }).then(
+        (answer) => answer !== undefined && transport.send(answer),
+        (error: unknown) => log.error({ err: error }, 'router failed'),
+      );
+    });
+  };
+
+  let http: RunningHttpServer;
+  try {
+    http = await startHttpServer({
+      host: opts.host,
+      port: opts.port,
+      token: opts.token,
+      allowedOrigins: opts.allowOrigins,
+      ...(opts.ui ? { uiDir: findUiDir() } : {}),
+      onClient: attach,
+      log: (level, obj, msg) => log[level](obj, msg),
+    });
+  } catch (error) {
+    db.close();
+    await closeLogger(log);
+    throw error;
+  }
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      log.info('shutting down');
+      await sessions.closeWhere(() => true);
+      await connections.closeAll();
+      await http.close();
+      clients.closeAll('bridge shutting down');
+      secrets.lock();
+      db.close();
+      await closeLogger(log);
+    })());
+
+  return { url: http.url, uiUrl: opts.ui ? http.uiUrl : null, port: http.port, log, attach, close };
+}
+
+/** The built UI (ui/dist) when present, else the placeholder page in ui/. Works from source and from dist/. */
+function findUiDir(): string {
+  const root = packageRoot();
+  const built = join(root, 'ui', 'dist');
+  return existsSync(join(built, 'index.html')) ? built : join(root, 'ui');
+}

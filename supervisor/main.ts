@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+/**
+ * The standalone supervisor: `npm start`, the Electron utilityProcess, the soak and fault tests all start this.
+ * Prints exactly one ready line when serving (stdout; stderr in --stdio mode, where stdout carries the protocol).
+ */
+import { startBridge, type Bridge } from './bridge.js';
+import { parseCliOptions } from './cli-options.js';
+import { packageVersion } from './package-info.js';
+import { createStdioTransport } from './transports/stdio-transport.js';
+
+const VERSION = packageVersion();
+
+async function main(): Promise<void> {
+  let options;
+  try {
+    options = parseCliOptions(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`dbv-bridge: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+
+  let bridge: Bridge;
+  try {
+    bridge = await startBridge({
+      ...options,
+      version: VERSION,
+      ...(process.env.DBV_MASTER_PASSWORD ? { masterPassword: process.env.DBV_MASTER_PASSWORD } : {}),
+      ...(process.env.DBV_KEYCHAIN_SERVICE ? { keychainService: process.env.DBV_KEYCHAIN_SERVICE } : {}),
+    });
+  } catch (error) {
+    process.stderr.write(`dbv-bridge: could not start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  // The master password has done its job; do not leave it where a child process or a dump could see it.
+  delete process.env.DBV_MASTER_PASSWORD;
+
+  let exiting = false;
+  const shutdown = (signal: string): void => {
+    if (exiting) return;
+    exiting = true;
+    bridge.log.info({ signal }, 'signal received');
+    bridge.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  if (options.stdio) {
+    const stdio = createStdioTransport(process.stdin, process.stdout);
+    // The parent closing our stdin means it is gone: nobody is left to serve.
+    stdio.onClose(() => shutdown('stdin closed'));
+    bridge.attach(stdio);
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('uncaughtException', (error) => bridge.log.fatal({ err: error }, 'uncaught exception in the supervisor'));
+  process.on('unhandledRejection', (error) => bridge.log.error({ err: error }, 'unhandled rejection in the supervisor'));
+
+  const ready = { event: 'ready', url: bridge.url, ...(bridge.uiUrl ? { ui: bridge.uiUrl } : {}), pid: process.pid, version: VERSION };
+  (options.stdio ? process.stderr : process.stdout).write(`${JSON.stringify(ready)}\n`);
+}
+
+void main();

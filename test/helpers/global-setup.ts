@@ -1,0 +1,2 @@
+/** Runs once before the suite. Kept for shared preconditions (build artifacts, database URLs). */
+export default function setup(): void {}

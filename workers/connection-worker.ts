@@ -1,0 +1,106 @@
+/**
+ * The connection worker entry. One file for both isolations (a worker thread or a forked child process): it serves
+ * exactly one connection, whose full config (secrets included) arrives through `init`, never through argv or env.
+ *
+ * The WorkerApi is exposed with comlink on the pipe's 'rpc' channel; runs report on the 'stream' channel.
+ */
+import { expose } from 'comlink';
+import { BridgeError, type ConnectionConfig } from '../protocol/index.js';
+import type { Connector } from './connectors/connector.js';
+import { loadConnectorFactory } from './connectors/registry.js';
+import { registerErrorTransfer } from './error-transfer.js';
+import { openParentPipe } from './parent-pipe.js';
+import { RpcChannelEndpoint } from './rpc-endpoint.js';
+import { QueryRun } from './run-loop.js';
+import type { RunRequest, SupervisorStreamMessage, WorkerApi, WorkerStreamMessage } from './worker-messages.js';
+
+/** How long shutdown lets running queries stop before it closes the connector under them. */
+const SHUTDOWN_RUN_GRACE_MS = 2_000;
+
+registerErrorTransfer();
+
+const pipe = openParentPipe();
+const rpc = new RpcChannelEndpoint((msg) => pipe.send({ ch: 'rpc', msg }));
+const runsBySession = new Map<string, QueryRun>();
+let connector: Connector | undefined;
+let shuttingDown = false;
+
+function sendStream(msg: WorkerStreamMessage): void {
+  pipe.send({ ch: 'stream', msg });
+}
+
+function requireConnector(): Connector {
+  if (shuttingDown) throw new BridgeError('WORKER_CRASHED', 'The worker is shutting down');
+  if (!connector) throw new BridgeError('INTERNAL', 'The worker was not initialised (init was not called)');
+  return connector;
+}
+
+function onStreamMessage(msg: SupervisorStreamMessage): void {
+  if (msg.type !== 'credit') return;
+  for (const run of runsBySession.values()) if (run.runId === msg.runId) run.addCredit(msg.batches);
+}
+
+const api: WorkerApi = {
+  async init(config: ConnectionConfig) {
+    if (connector) throw new BridgeError('INTERNAL', 'The worker is already initialised');
+    const factory = await loadConnectorFactory(config.type);
+    connector = factory(config);
+  },
+  test: () => requireConnector().testConnection(),
+  listSchemas: () => requireConnector().getMetadata(),
+  tableInfo: (tableName, schema) => requireConnector().tableInfo(tableName, schema),
+  openSession: (sessionId) => requireConnector().openSession(sessionId),
+  async startRun(request: RunRequest) {
+    const target = requireConnector();
+    const busy = runsBySession.get(request.sessionId);
+    if (busy) {
+      throw new BridgeError('SESSION_BUSY', 'The session is already running a statement list', {
+        sessionId: request.sessionId,
+        runId: busy.runId,
+      });
+    }
+    const run = new QueryRun(target, request, sendStream);
+    runsBySession.set(request.sessionId, run);
+    void run.done.then(() => {
+      if (runsBySession.get(request.sessionId) === run) runsBySession.delete(request.sessionId);
+    });
+  },
+  async cancelRun(sessionId, runId) {
+    const run = runsBySession.get(sessionId);
+    return run !== undefined && run.runId === runId && run.cancel();
+  },
+  async closeSession(sessionId) {
+    const run = runsBySession.get(sessionId);
+    if (run) {
+      run.cancel();
+      await run.done;
+    }
+    await requireConnector().closeSession(sessionId);
+  },
+  async poolStats() {
+    return connector?.poolStats?.() ?? {};
+  },
+  async shutdown() {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    const runs = [...runsBySession.values()];
+    for (const run of runs) run.cancel();
+    await Promise.race([Promise.all(runs.map((run) => run.done)), delay(SHUTDOWN_RUN_GRACE_MS)]);
+    try {
+      await connector?.close();
+    } finally {
+      // After comlink has posted this call's reply (it does so in a later microtask).
+      setImmediate(() => pipe.exitWhenFlushed(0));
+    }
+  },
+};
+
+pipe.onMessage((message) => {
+  if (message.ch === 'rpc') rpc.deliver(message.msg);
+  else if (message.ch === 'stream') onStreamMessage(message.msg as SupervisorStreamMessage);
+});
+expose(api, rpc);
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,224 @@
+/**
+ * The MySQL/MariaDB connector: one mysql2 pool per connection; each session leases a dedicated connection for its
+ * life (so BEGIN … COMMIT across runs works) and remembers its thread id for KILL QUERY.
+ *
+ * Catalog work and KILL QUERY run on a second connection: a pool connection when one is free, else a short-lived
+ * one, so sessions holding every pool slot can still be cancelled.
+ */
+import mysql from 'mysql2';
+import { BridgeError, type ConnectionConfig, type ConnectionTestResult, type SchemaMetadata, type TableInfo } from '../../../protocol/index.js';
+import type { Connector, ConnectorRunOptions, RowBatch } from '../connector.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, mysqlConnectionOptions, mysqlErrorTarget, mysqlPoolOptions } from './mysql-config.js';
+import { mapMysqlConnectError, mapMysqlQueryError, type MysqlErrorTarget } from './mysql-errors.js';
+import { loadMysqlMetadata, loadMysqlTableInfo } from './mysql-metadata.js';
+import { cancelledError, runMysqlStatements, type MysqlRunState } from './mysql-run.js';
+import type { RawMysqlConnection } from './mysql-statement-reader.js';
+
+type Conn = mysql.Connection | mysql.PoolConnection;
+
+interface MysqlSession {
+  connection: mysql.PoolConnection;
+  threadId: number;
+  run: MysqlRunState | null;
+  /** A KILL QUERY in flight; the next run waits for it so it can only hit the run it was meant for. */
+  cancelling: Promise<unknown> | null;
+  broken: unknown;
+}
+
+/** mysql2's pool keeps its counts in fields its typings do not show. */
+interface PoolInternals {
+  _allConnections: { length: number };
+  _freeConnections: { length: number };
+  _connectionQueue: { length: number };
+}
+
+function queryRows(connection: Conn, sql: string, values: unknown[]): Promise<unknown[][]> {
+  return new Promise((resolve, reject) => {
+    connection.query({ sql, values, rowsAsArray: true }, (err, rows) => (err ? reject(err) : resolve(rows as unknown[][])));
+  });
+}
+
+class MysqlConnector implements Connector {
+  readonly type = 'mysql';
+  readonly #config: ConnectionConfig;
+  readonly #target: MysqlErrorTarget;
+  readonly #pool: mysql.Pool;
+  readonly #limit: number;
+  readonly #sessions = new Map<string, MysqlSession>();
+
+  constructor(config: ConnectionConfig) {
+    this.#config = config;
+    this.#target = mysqlErrorTarget(config);
+    const options = mysqlPoolOptions(config);
+    this.#limit = options.connectionLimit ?? 4;
+    this.#pool = mysql.createPool(options);
+    // A pooled connection that dies emits 'error' once per failure; keep a listener so it never goes uncaught.
+    this.#pool.on('connection', (connection) => connection.on('error', () => undefined));
+  }
+
+  async testConnection(): Promise<ConnectionTestResult> {
+    const started = performance.now();
+    const connection = mysql.createConnection(mysqlConnectionOptions(this.#config));
+    connection.on('error', () => undefined);
+    try {
+      const [[version]] = await queryRows(connection, 'SELECT VERSION()', []);
+      const serverVersion = String(version);
+      const latencyMs = Math.round(performance.now() - started);
+      const product = serverVersion.includes('MariaDB') ? 'MariaDB' : 'MySQL';
+      return { ok: true, message: `Connected to ${product} ${serverVersion}`, serverVersion, latencyMs };
+    } catch (err) {
+      throw mapMysqlConnectError(err, this.#target);
+    } finally {
+      connection.destroy();
+    }
+  }
+
+  getMetadata(): Promise<SchemaMetadata> {
+    return this.#withControl((c) => loadMysqlMetadata((sql, values) => queryRows(c, sql, values)));
+  }
+
+  tableInfo(tableName: string, schema?: string): Promise<TableInfo> {
+    return this.#withControl((c) => loadMysqlTableInfo((sql, values) => queryRows(c, sql, values), tableName, schema));
+  }
+
+  async openSession(sessionId: string): Promise<void> {
+    if (this.#sessions.has(sessionId)) return;
+    const connection = await this.#acquire();
+    const session: MysqlSession = { connection, threadId: connection.threadId, run: null, cancelling: null, broken: null };
+    // mysql2 reports a lost connection on the connection, not on a streaming query: end the statement being read.
+    connection.on('error', (err) => {
+      session.broken = err;
+      session.run?.reader?.fail(err);
+    });
+    this.#sessions.set(sessionId, session);
+  }
+
+  async *runQuery(sessionId: string, sql: string, opts: ConnectorRunOptions): AsyncGenerator<RowBatch> {
+    const session = this.#session(sessionId);
+    if (session.run !== null) throw new BridgeError('SESSION_BUSY', 'The session is already running a statement list');
+    if (session.broken) throw mapMysqlQueryError(session.broken);
+    let killing: Promise<void> | null = null;
+    const run: MysqlRunState = {
+      cancelled: false,
+      reader: null,
+      kill: () => (killing ??= this.#kill(session, run)),
+    };
+    session.run = run;
+    const onAbort = (): void => void this.#cancelRun(session, run);
+    try {
+      await session.cancelling;
+      if (opts.signal.aborted) throw cancelledError(0);
+      opts.signal.addEventListener('abort', onAbort, { once: true });
+      yield* runMysqlStatements(session.connection as unknown as RawMysqlConnection, sql, opts, run);
+    } finally {
+      opts.signal.removeEventListener('abort', onAbort);
+      session.run = null;
+    }
+  }
+
+  async cancel(sessionId: string): Promise<boolean> {
+    const session = this.#sessions.get(sessionId);
+    if (!session || session.run === null) return false;
+    await this.#cancelRun(session, session.run);
+    return true;
+  }
+
+  async closeSession(sessionId: string): Promise<void> {
+    const session = this.#sessions.get(sessionId);
+    if (!session) return;
+    this.#sessions.delete(sessionId);
+    if (session.run) await this.#cancelRun(session, session.run).catch(() => undefined);
+    // Destroyed, not returned: a session may leave a transaction, variables, locks or temporary tables behind.
+    session.connection.destroy();
+  }
+
+  poolStats(): { total: number; idle: number; waiting: number } {
+    const pool = this.#pool as unknown as PoolInternals;
+    return { total: pool._allConnections.length, idle: pool._freeConnections.length, waiting: pool._connectionQueue.length };
+  }
+
+  async close(): Promise<void> {
+    for (const id of [...this.#sessions.keys()]) await this.closeSession(id);
+    await new Promise<void>((resolve) => this.#pool.end(() => resolve()));
+  }
+
+  #session(sessionId: string): MysqlSession {
+    const session = this.#sessions.get(sessionId);
+    if (!session) throw new BridgeError('SESSION_NOT_FOUND', `No session ${sessionId}`, { sessionId });
+    return session;
+  }
+
+  #cancelRun(session: MysqlSession, run: MysqlRunState): Promise<unknown> {
+    if (run.cancelled) return session.cancelling ?? Promise.resolve();
+    run.cancelled = true;
+    const pending = run.kill().catch(() => undefined);
+    session.cancelling = pending;
+    void pending.then(() => {
+      if (session.cancelling === pending) session.cancelling = null;
+    });
+    return pending;
+  }
+
+  /** KILL QUERY from a second connection, only while this run still owns the session's connection. */
+  #kill(session: MysqlSession, run: MysqlRunState): Promise<void> {
+    return this.#withControl(async (c) => {
+      if (session.run !== run) return;
+      await queryRows(c, `KILL QUERY ${Number(session.threadId)}`, []);
+    });
+  }
+
+  /** A pool connection, failing with DB_TIMEOUT after connectTimeoutMs (mysql2 would queue forever when full). */
+  #acquire(): Promise<mysql.PoolConnection> {
+    const timeoutMs = this.#config.extra?.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    return new Promise((resolve, reject) => {
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        reject(new BridgeError('DB_TIMEOUT', `No database connection became free within ${timeoutMs} ms`, { ...this.#target, poolSize: this.#limit }));
+      }, timeoutMs);
+      this.#pool.getConnection((err, connection) => {
+        clearTimeout(timer);
+        if (timedOut) {
+          connection?.release();
+          return;
+        }
+        if (err) reject(mapMysqlConnectError(err, this.#target));
+        else resolve(connection);
+      });
+    });
+  }
+
+  async #withControl<T>(fn: (connection: Conn) => Promise<T>): Promise<T> {
+    const pool = this.#pool as unknown as PoolInternals;
+    const pooled = pool._freeConnections.length > 0 || pool._allConnections.length < this.#limit;
+    let connection: Conn;
+    if (pooled) {
+      connection = await this.#acquire();
+    } else {
+      connection = mysql.createConnection(mysqlConnectionOptions(this.#config));
+      connection.on('error', () => undefined);
+    }
+    try {
+      const result = await fn(connection);
+      if (pooled) (connection as mysql.PoolConnection).release();
+      else connection.destroy();
+      return result;
+    } catch (err) {
+      const mapped = err instanceof BridgeError ? err : mapMysqlQueryError(err);
+      if (pooled && mapped.code !== 'DB_CONN_LOST') (connection as mysql.PoolConnection).release();
+      else connection.destroy();
+      // A one-off connection fails its first query when it cannot connect: that is a connect failure.
+      throw !pooled && isConnectPhase(err) ? mapMysqlConnectError(err, this.#target) : mapped;
+    }
+  }
+}
+
+function isConnectPhase(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  const errno = (err as { errno?: number } | null)?.errno;
+  return ['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ER_ACCESS_DENIED_ERROR', 'ER_BAD_DB_ERROR'].includes(code ?? '') || errno === 1045 || errno === 1049;
+}
+
+export function createMysqlConnector(config: ConnectionConfig): Connector {
+  return new MysqlConnector(config);
+}

@@ -1,0 +1,208 @@
+/**
+ * The PostgreSQL connector: one pg.Pool per connection; each session leases a dedicated client for its life
+ * (so BEGIN … COMMIT across runs works) and remembers the backend pid for cancel.
+ *
+ * Catalog work (metadata, type-name lookups, pg_cancel_backend) runs on a second connection: a pool client when one
+ * is free, else a short-lived client, so sessions holding every pool slot can still be cancelled.
+ */
+import pg from 'pg';
+import { BridgeError, type ConnectionConfig, type ConnectionTestResult, type SchemaMetadata, type TableInfo } from '../../../protocol/index.js';
+import type { Connector, ConnectorRunOptions, RowBatch } from '../connector.js';
+import { pgClientConfig, pgErrorTarget, pgPoolConfig } from './postgres-config.js';
+import { mapPgConnectError, mapPgQueryError, type PgErrorTarget } from './postgres-errors.js';
+import { loadPgMetadata, loadPgTableInfo } from './postgres-metadata.js';
+import { cancelledError, runPgStatements, type PgRunState } from './postgres-run.js';
+import { PgTypeResolver } from './postgres-types.js';
+
+interface PgSession {
+  client: pg.PoolClient;
+  pid: number;
+  run: PgRunState | null;
+  /** A cancel in flight; the next run waits for it so pg_cancel_backend can only hit the run it was meant for. */
+  cancelling: Promise<unknown> | null;
+  broken: Error | null;
+}
+
+class PostgresConnector implements Connector {
+  readonly type = 'postgres';
+  readonly #config: ConnectionConfig;
+  readonly #target: PgErrorTarget;
+  readonly #pool: pg.Pool;
+  readonly #sessions = new Map<string, PgSession>();
+  readonly #types: PgTypeResolver;
+
+  constructor(config: ConnectionConfig) {
+    this.#config = config;
+    this.#target = pgErrorTarget(config);
+    this.#pool = new pg.Pool(pgPoolConfig(config));
+    // An idle pooled client whose server goes away emits 'error'; without a listener that would kill the worker.
+    this.#pool.on('error', () => undefined);
+    this.#types = new PgTypeResolver((text, values) => this.#catalog(text, values));
+  }
+
+  async testConnection(): Promise<ConnectionTestResult> {
+    const started = performance.now();
+    const client = new pg.Client(pgClientConfig(this.#config));
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      const { rows } = await client.query({ text: `SELECT current_setting('server_version')`, rowMode: 'array' });
+      const serverVersion = String((rows[0] as unknown[])[0]);
+      const latencyMs = Math.round(performance.now() - started);
+      return { ok: true, message: `Connected to PostgreSQL ${serverVersion}`, serverVersion, latencyMs };
+    } catch (err) {
+      throw mapPgConnectError(err, this.#target);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  getMetadata(): Promise<SchemaMetadata> {
+    return this.#withControl((client) => loadPgMetadata(rowsOf(client)));
+  }
+
+  tableInfo(tableName: string, schema?: string): Promise<TableInfo> {
+    return this.#withControl((client) => loadPgTableInfo(rowsOf(client), tableName, schema));
+  }
+
+  async openSession(sessionId: string): Promise<void> {
+    if (this.#sessions.has(sessionId)) return;
+    let client: pg.PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (err) {
+      throw mapPgConnectError(err, this.#target);
+    }
+    const session: PgSession = { client, pid: 0, run: null, cancelling: null, broken: null };
+    // A leased client has no pool listener: its connection dying must not become an uncaught 'error'.
+    client.on('error', (err) => {
+      session.broken = err;
+    });
+    try {
+      session.pid = await backendPid(client);
+    } catch (err) {
+      client.release(true);
+      throw mapPgQueryError(err);
+    }
+    this.#sessions.set(sessionId, session);
+  }
+
+  async *runQuery(sessionId: string, sql: string, opts: ConnectorRunOptions): AsyncGenerator<RowBatch> {
+    const session = this.#session(sessionId);
+    if (session.run !== null) throw new BridgeError('SESSION_BUSY', 'The session is already running a statement list');
+    if (session.broken) throw mapPgQueryError(session.broken);
+    const run: PgRunState = { cancelled: false };
+    session.run = run;
+    const onAbort = (): void => void this.#cancelRun(session, run);
+    try {
+      await session.cancelling;
+      if (opts.signal.aborted) throw cancelledError(0);
+      opts.signal.addEventListener('abort', onAbort, { once: true });
+      yield* runPgStatements(session.client, sql, opts, this.#types, run);
+    } finally {
+      opts.signal.removeEventListener('abort', onAbort);
+      session.run = null;
+    }
+  }
+
+  async cancel(sessionId: string): Promise<boolean> {
+    const session = this.#sessions.get(sessionId);
+    if (!session || session.run === null) return false;
+    await this.#cancelRun(session, session.run);
+    return true;
+  }
+
+  async closeSession(sessionId: string): Promise<void> {
+    const session = this.#sessions.get(sessionId);
+    if (!session) return;
+    this.#sessions.delete(sessionId);
+    if (session.run) await this.#cancelRun(session, session.run).catch(() => undefined);
+    // Destroyed, not returned: a session may leave a transaction, SET values or temp tables behind.
+    session.client.release(true);
+  }
+
+  poolStats(): { total: number; idle: number; waiting: number } {
+    return { total: this.#pool.totalCount, idle: this.#pool.idleCount, waiting: this.#pool.waitingCount };
+  }
+
+  async close(): Promise<void> {
+    for (const id of [...this.#sessions.keys()]) await this.closeSession(id);
+    await this.#pool.end();
+  }
+
+  #session(sessionId: string): PgSession {
+    const session = this.#sessions.get(sessionId);
+    if (!session) throw new BridgeError('SESSION_NOT_FOUND', `No session ${sessionId}`, { sessionId });
+    return session;
+  }
+
+  #cancelRun(session: PgSession, run: PgRunState): Promise<unknown> {
+    if (run.cancelled) return session.cancelling ?? Promise.resolve();
+    run.cancelled = true;
+    const pending = this.#withControl(async (client) => {
+      // The run may have ended while a control client was found; then there is nothing to cancel.
+      if (session.run !== run) return;
+      await client.query('SELECT pg_cancel_backend($1)', [session.pid]);
+    }).catch(() => undefined);
+    session.cancelling = pending;
+    void pending.then(() => {
+      if (session.cancelling === pending) session.cancelling = null;
+    });
+    return pending;
+  }
+
+  async #catalog(text: string, values: unknown[]): Promise<unknown[][]> {
+    return this.#withControl((client) => rowsOf(client)(text, values));
+  }
+
+  async #withControl<T>(fn: (client: pg.ClientBase) => Promise<T>): Promise<T> {
+    const pool = this.#pool;
+    const max = pool.options.max ?? 4;
+    if (pool.idleCount > 0 || pool.totalCount < max) {
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (err) {
+        throw mapPgConnectError(err, this.#target);
+      }
+      try {
+        const result = await fn(client);
+        client.release();
+        return result;
+      } catch (err) {
+        const mapped = err instanceof BridgeError ? err : mapPgQueryError(err);
+        client.release(mapped.code === 'DB_CONN_LOST');
+        throw mapped;
+      }
+    }
+    const client = new pg.Client(pgClientConfig(this.#config));
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+    } catch (err) {
+      throw mapPgConnectError(err, this.#target);
+    }
+    try {
+      return await fn(client);
+    } catch (err) {
+      throw err instanceof BridgeError ? err : mapPgQueryError(err);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+}
+
+function rowsOf(client: pg.ClientBase): (text: string, values: unknown[]) => Promise<(string | null)[][]> {
+  return async (text, values) => (await client.query({ text, values, rowMode: 'array' })).rows as (string | null)[][];
+}
+
+async function backendPid(client: pg.PoolClient): Promise<number> {
+  const known = (client as unknown as { processID?: number }).processID;
+  if (typeof known === 'number' && known > 0) return known;
+  const { rows } = await client.query({ text: 'SELECT pg_backend_pid()', rowMode: 'array' });
+  return Number((rows[0] as unknown[])[0]);
+}
+
+export function createPostgresConnector(config: ConnectionConfig): Connector {
+  return new PostgresConnector(config);
+}

@@ -1,0 +1,115 @@
+/**
+ * Running a statement list on a session's client with honest back-pressure: each statement is a pg-cursor portal,
+ * and one pull of the iterator is one `Execute(portal, batchSize)` round trip. Nothing is fetched before the
+ * consumer asks for it.
+ *
+ * When a portal ends exactly on a batch boundary the server still answers PortalSuspended (it cannot know), so the
+ * last batch of such a result set is an empty one with `last: true`.
+ */
+import type { PoolClient } from 'pg';
+import Cursor from 'pg-cursor';
+import { BridgeError } from '../../../protocol/index.js';
+import type { RowBatch } from '../connector.js';
+import { rowToJsonSafe } from '../json-safe.js';
+import { splitStatements } from '../sql-split.js';
+import { TEXT_TYPES } from './postgres-config.js';
+import { mapPgQueryError } from './postgres-errors.js';
+import type { PgField, PgTypeResolver } from './postgres-types.js';
+
+/** Shared between a run and cancel(): set before the server is asked to cancel. */
+export interface PgRunState {
+  cancelled: boolean;
+}
+
+interface CursorResult {
+  fields: PgField[];
+  rowCount: number | null;
+}
+
+type CursorState = 'initialized' | 'submitted' | 'idle' | 'busy' | 'done' | 'error';
+
+function cursorState(cursor: Cursor): CursorState {
+  return (cursor as unknown as { state: CursorState }).state;
+}
+
+function readBatch(cursor: Cursor, size: number): Promise<{ rows: string[][]; result: CursorResult }> {
+  return new Promise((resolve, reject) => {
+    cursor.read(size, (err, rows, result) => {
+      if (err) reject(err);
+      else resolve({ rows: rows as string[][], result: result as unknown as CursorResult });
+    });
+  });
+}
+
+export function cancelledError(statementIndex: number): BridgeError {
+  return new BridgeError('QUERY_CANCELLED', 'The run was cancelled', { statementIndex });
+}
+
+async function* streamStatement(
+  client: PoolClient,
+  text: string,
+  params: unknown[] | undefined,
+  resultSetIndex: number,
+  batchSize: number,
+  types: PgTypeResolver,
+  run: PgRunState,
+): AsyncGenerator<RowBatch> {
+  const cursor = client.query(new Cursor(text, params, { rowMode: 'array', types: TEXT_TYPES }));
+  try {
+    let resolved: Awaited<ReturnType<PgTypeResolver['resolve']>> | null = null;
+    for (;;) {
+      const { rows, result } = await readBatch(cursor, batchSize);
+      if (run.cancelled) throw cancelledError(resultSetIndex);
+      if (result.fields.length === 0) {
+        yield { resultSetIndex, columns: [], rows: [], last: true, rowsAffected: result.rowCount ?? 0 };
+        return;
+      }
+      resolved ??= await types.resolve(result.fields);
+      const { converters } = resolved;
+      for (const row of rows) {
+        for (let i = 0; i < row.length; i++) {
+          const cell = row[i];
+          if (cell !== null) (row as unknown[])[i] = converters[i](cell);
+        }
+        rowToJsonSafe(row);
+      }
+      const last = rows.length < batchSize || cursorState(cursor) === 'done';
+      yield { resultSetIndex, columns: resolved.columns, rows, last };
+      if (last) return;
+      if (run.cancelled) throw cancelledError(resultSetIndex);
+    }
+  } finally {
+    const state = cursorState(cursor);
+    // Closing the portal (Close + Sync) leaves the session client ready for the next statement. After an error pg
+    // has already sent Sync, and a finished cursor has nothing to close.
+    if (state !== 'done' && state !== 'error') await cursor.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Splits and runs `sql`, yielding the batches of every statement in order. A failure in statement k ends the list
+ * with that failure and `details.statementIndex = k`.
+ */
+export async function* runPgStatements(
+  client: PoolClient,
+  sql: string,
+  opts: { batchSize: number; params?: unknown[] },
+  types: PgTypeResolver,
+  run: PgRunState,
+): AsyncGenerator<RowBatch> {
+  const statements = splitStatements(sql, 'postgres');
+  if (opts.params !== undefined && opts.params.length > 0 && statements.length > 1) {
+    throw new BridgeError('INVALID_PARAMS', 'Bind parameters can only be used with a single statement', {
+      statements: statements.length,
+    });
+  }
+  for (let k = 0; k < statements.length; k++) {
+    if (run.cancelled) throw cancelledError(k);
+    try {
+      yield* streamStatement(client, statements[k], opts.params, k, opts.batchSize, types, run);
+    } catch (err) {
+      if (run.cancelled) throw cancelledError(k);
+      throw mapPgQueryError(err, { statementIndex: k });
+    }
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Running a statement list on one session's better-sqlite3 handle, as batches pulled by the consumer.
+ *
+ * Cancellation is cooperative: the signal is checked between rows and between batches. better-sqlite3 is
+ * synchronous and exposes no sqlite3_interrupt, so a single long step (a sort, an aggregate, a recursive CTE
+ * computing before its first row) cannot be stopped from inside this process; the supervisor ends the worker
+ * process after a grace period for that case (DESIGN.md, "Cancel").
+ */
+import type Database from 'better-sqlite3';
+import { BridgeError, type ColumnMeta } from '../../../protocol/index.js';
+import type { RowBatch } from '../connector.js';
+import { rowToJsonSafe } from '../json-safe.js';
+import { splitStatements } from '../sql-split.js';
+import { toBridgeError, toSqliteParam, type SqliteDatabase } from './sqlite-database.js';
+import { isNullable } from './sqlite-metadata.js';
+
+export interface SqliteRunOptions {
+  batchSize: number;
+  params?: unknown[];
+  signal: AbortSignal;
+}
+
+/**
+ * Yields every result set of `sql` in order: a reader statement as batches of array rows (the last one flagged,
+ * an empty result set as one empty batch), any other statement as one empty batch with rowsAffected.
+ * A failure in statement k ends the list; the error's details carry `statementIndex: k`.
+ */
+export async function* runStatements(db: SqliteDatabase, sql: string, opts: SqliteRunOptions): AsyncGenerator<RowBatch> {
+  const statements = splitStatements(sql, 'sqlite');
+  const params = (opts.params ?? []).map(toSqliteParam);
+  if (params.length > 0 && statements.length > 1) {
+    throw new BridgeError('INVALID_PARAMS', 'Parameters can be bound only when the SQL is a single statement.', {
+      statements: statements.length,
+    });
+  }
+  for (let index = 0; index < statements.length; index++) {
+    try {
+      throwIfCancelled(opts.signal);
+      const stmt = db.prepare(statements[index]);
+      if (stmt.reader) {
+        yield* readRows(db, stmt, index, params, opts);
+      } else {
+        const info = stmt.run(...params);
+        yield { resultSetIndex: index, columns: [], rows: [], last: true, rowsAffected: Number(info.changes) };
+      }
+    } catch (err) {
+      throw toBridgeError(err, { statementIndex: index });
+    }
+  }
+}
+
+async function* readRows(
+  db: SqliteDatabase,
+  stmt: Database.Statement<unknown[]>,
+  resultSetIndex: number,
+  params: unknown[],
+  opts: SqliteRunOptions,
+): AsyncGenerator<RowBatch> {
+  const columns = describeColumns(db, stmt);
+  const batchSize = Math.max(1, opts.batchSize);
+  const rows = stmt.raw(true).iterate(...params) as IterableIterator<unknown[]>;
+  try {
+    // One row is read ahead so the batch that ends the result set can say so.
+    let pending = rows.next();
+    for (;;) {
+      const batch: unknown[][] = [];
+      while (!pending.done && batch.length < batchSize) {
+        batch.push(rowToJsonSafe(pending.value));
+        throwIfCancelled(opts.signal);
+        pending = rows.next();
+      }
+      const last = pending.done === true;
+      yield { resultSetIndex, columns, rows: batch, last };
+      if (last) return;
+      // Let queued messages (a cancel from the supervisor) run even when the consumer pulls without pause.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      throwIfCancelled(opts.signal);
+    }
+  } finally {
+    // Releases the statement, which otherwise keeps the connection busy for every later statement.
+    rows.return?.();
+  }
+}
+
+/**
+ * Column names and declared types as the statement reports them (an expression has no declared type: '').
+ * Nullability is known only for columns read straight from a table, looked up once per table.
+ */
+function describeColumns(db: SqliteDatabase, stmt: Database.Statement<unknown[]>): ColumnMeta[] {
+  const tables = new Map<string, Map<string, boolean>>();
+  return stmt.columns().map((col) => {
+    const meta: ColumnMeta = { name: col.name, type: col.type ?? '' };
+    if (col.table !== null && col.column !== null && col.database !== null) {
+      const key = `${col.database}\u0000${col.table}`;
+      let nullability = tables.get(key);
+      if (nullability === undefined) {
+        nullability = tableNullability(db, col.database, col.table);
+        tables.set(key, nullability);
+      }
+      const nullable = nullability.get(col.column);
+      if (nullable !== undefined) meta.nullable = nullable;
+    }
+    return meta;
+  });
+}
+
+interface XinfoRow {
+  name: string;
+  type: string;
+  notnull: bigint;
+  pk: bigint;
+}
+
+function tableNullability(db: SqliteDatabase, schema: string, table: string): Map<string, boolean> {
+  const cols = db.prepare('select name, type, "notnull", pk from pragma_table_xinfo(?, ?)').all(table, schema) as XinfoRow[];
+  const pkCount = cols.filter((c) => c.pk > 0n).length;
+  return new Map(cols.map((c) => [c.name, isNullable(c.notnull > 0n, c.pk > 0n, c.type, pkCount)]));
+}
+
+function throwIfCancelled(signal: AbortSignal): void {
+  if (!signal.aborted) return;
+  // Whoever aborted may say why (a timeout is DB_TIMEOUT); a plain abort is a cancel.
+  if (signal.reason instanceof BridgeError) throw signal.reason;
+  throw new BridgeError('QUERY_CANCELLED', 'The query was cancelled.');
+}
