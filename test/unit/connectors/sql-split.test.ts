@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { splitStatements } from '../../../workers/connectors/sql-split.js';
 
@@ -12,6 +13,22 @@ describe('splitStatements: every dialect', () => {
       expect(splitStatements('  select 1  ', dialect)).toEqual(['select 1']);
       expect(splitStatements('', dialect)).toEqual([]);
       expect(splitStatements('  ;\n ; -- nothing\n/* at all */', dialect)).toEqual([]);
+    });
+
+    it(`${dialect}: any list of statements with quoted ; -- /* # inside comes back as written`, () => {
+      // Backslashes are left out: they escape in MySQL strings and not elsewhere, so no one text is right for all.
+      const text = fc.string({ unit: fc.constantFrom('a', ';', ' ', "'", '"', '-', '/', '*', '#', '$', 'é', '\n') });
+      const statement = fc.oneof(
+        fc.nat().map((n) => `select ${n}`),
+        text.map((t) => `select '${t.replaceAll("'", "''")}'`),
+        text.map((t) => `select 1 as "${t.replaceAll('"', '""')}"`),
+      );
+      fc.assert(
+        fc.property(fc.array(statement, { maxLength: 6 }), (statements) => {
+          expect(splitStatements(statements.join(';\n'), dialect)).toEqual(statements);
+        }),
+        { numRuns: 300 },
+      );
     });
 
     it(`${dialect}: doubled quotes and double-quoted identifiers hold a ;`, () => {

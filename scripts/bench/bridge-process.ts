@@ -1,0 +1,83 @@
+/**
+ * Starts the bridge for a benchmark as a real process, the way a user or the Electron shell does, and reads its
+ * ready line. Run from dist (`npm run bench`) it spawns the built supervisor; run from source (tsx) it spawns the
+ * TypeScript entry through tsx, so a benchmark never measures a build that is older than the code beside it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const RUNNING_FROM_DIST = import.meta.url.endsWith('.js') && HERE.includes(`${join('dist', 'scripts')}`);
+/** The repository root: three levels up from dist/scripts/bench, two from scripts/bench. */
+export const REPO_ROOT = fileURLToPath(new URL(RUNNING_FROM_DIST ? '../../..' : '../..', import.meta.url));
+
+export interface BridgeProcess {
+  child: ChildProcess;
+  pid: number;
+  url: string;
+  token: string;
+  /** 'dist' or 'source (tsx)': what was spawned, for the report. */
+  entry: string;
+  stop(): Promise<void>;
+}
+
+export async function startBridge(): Promise<BridgeProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'dbv-bench-'));
+  const token = randomBytes(24).toString('base64url');
+  const distEntry = join(REPO_ROOT, 'dist/supervisor/main.js');
+  const useDist = RUNNING_FROM_DIST && existsSync(distEntry);
+  const entry = useDist ? [distEntry] : ['--import', 'tsx', join(REPO_ROOT, 'supervisor/main.ts')];
+  // The token goes through the environment, never argv (visible to every local user in `ps`).
+  const child = spawn(process.execPath, [...entry, '--port', '0', '--data-dir', dataDir, '--no-sample', '--no-ui', '--log-level', 'warn'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DBV_TOKEN: token },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-8000);
+  });
+
+  const ready = await new Promise<{ url: string; pid: number }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`bridge printed no ready line in 30 s: ${stderr}`)), 30_000);
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      try {
+        const parsed = JSON.parse(line) as { event?: string; url: string; pid: number };
+        if (parsed.event === 'ready') {
+          clearTimeout(timer);
+          resolve(parsed);
+        }
+      } catch {
+        // some other line; the ready line is JSON
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`bridge exited with ${code} before ready: ${stderr}`));
+    });
+  });
+
+  return {
+    child,
+    pid: ready.pid,
+    url: ready.url,
+    token,
+    entry: useDist ? 'dist/supervisor/main.js' : 'supervisor/main.ts (tsx)',
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await once(child, 'exit');
+        clearTimeout(timer);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
