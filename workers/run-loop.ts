@@ -30,6 +30,8 @@ export class QueryRun {
   #creditWaiter: (() => void) | undefined;
   #rows = 0;
   #rowsAffected: number | undefined;
+  #ended = false;
+  #completeSent = false;
 
   constructor(connector: Connector, request: RunRequest, send: (message: WorkerStreamMessage) => void) {
     this.sessionId = request.sessionId;
@@ -55,9 +57,14 @@ export class QueryRun {
   }
 
   #stop(reason: StopReason): boolean {
-    if (this.#stopReason !== undefined || this.#abort.signal.aborted) return false;
+    // After the complete batch went out the run has succeeded or truncated, whatever arrives now.
+    if (this.#ended || this.#completeSent) return false;
+    // A cancel may still overtake a truncation whose last batch waits for credit; nothing else overtakes a stop.
+    if (this.#stopReason !== undefined && !(this.#stopReason === 'truncate' && reason === 'cancel')) return false;
     this.#stopReason = reason;
-    this.#abort.abort(reason === 'timeout' ? timeoutError(this.#request.opts.timeoutMs) : new BridgeError('QUERY_CANCELLED', `Run ${reason}`));
+    if (!this.#abort.signal.aborted) {
+      this.#abort.abort(reason === 'timeout' ? timeoutError(this.#request.opts.timeoutMs) : new BridgeError('QUERY_CANCELLED', `Run ${reason}`));
+    }
     this.#wakeCreditWaiter();
     // Truncation stops by not reading further; cancel and timeout must also stop what the server is executing.
     if (reason !== 'truncate') this.#connector.cancel(this.sessionId).catch(() => undefined);
@@ -78,13 +85,12 @@ export class QueryRun {
   async #stream(): Promise<void> {
     const { opts, sessionId, runId } = this.#request;
     const encoder = new ResultBatchEncoder(sessionId, runId, opts.rowFormat ?? 'object');
-    const iterator = this.#connector
-      .runQuery(sessionId, this.#request.sql, {
-        batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE,
-        params: opts.params,
-        signal: this.#abort.signal,
-      })
-      [Symbol.asyncIterator]();
+    const batches = this.#connector.runQuery(sessionId, this.#request.sql, {
+      batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE,
+      params: opts.params,
+      signal: this.#abort.signal,
+    });
+    const iterator = batches[Symbol.asyncIterator]();
     let lookahead: IteratorResult<RowBatch> | undefined;
     let exhausted = false;
     /** The last batch sent, to close its result set if the connector ends without having said so. */
@@ -96,6 +102,7 @@ export class QueryRun {
       this.#credit--;
       this.#rows += batch.rows.length;
       previous = { resultSetIndex: batch.resultSetIndex, batchIndex, columns: batch.columns, complete };
+      this.#completeSent = complete;
       this.#send({ type: 'batch', runId, json, rows: batch.rows.length });
     };
     try {
@@ -144,9 +151,9 @@ export class QueryRun {
     }
   }
 
-  /** Waits until a batch may be sent. False when the run was stopped meanwhile (unless `evenIfStopped`). */
-  async #waitForCredit(evenIfStopped = false): Promise<boolean> {
-    const stopped = (): boolean => !evenIfStopped && this.#abort.signal.aborted;
+  /** Waits until a batch may be sent. False when the run was stopped meanwhile (a truncation's last batch may wait). */
+  async #waitForCredit(evenIfTruncated = false): Promise<boolean> {
+    const stopped = (): boolean => this.#abort.signal.aborted && !(evenIfTruncated && this.#stopReason === 'truncate');
     if (this.#credit > 0 || stopped()) return !stopped();
     // The clock of timeoutMs measures the database's work, not how long the client takes to read.
     this.#deadline.pause();
@@ -164,6 +171,7 @@ export class QueryRun {
   }
 
   #sendEnd(failure: unknown): void {
+    this.#ended = true;
     const base = { type: 'end' as const, runId: this.runId, rows: this.#rows };
     const extra = this.#rowsAffected === undefined ? {} : { rowsAffected: this.#rowsAffected };
     const status = this.#status(failure);

@@ -1,6 +1,5 @@
 /** A connection worker in a worker thread: for pure-JS drivers (pg, mysql2), cheap to start, shares the process. */
 import { Worker } from 'node:worker_threads';
-import type { ChannelMessage } from '../../workers/worker-messages.js';
 import { forwardLines, type ChildExit, type ChildPipe } from './child-pipe.js';
 import type { OutputSource } from './worker-handle.js';
 import { threadLaunch, workerEnv } from './worker-entry.js';

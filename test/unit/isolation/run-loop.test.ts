@@ -169,3 +169,22 @@ describe('QueryRun endings', () => {
     expect(ends()[0]).toMatchObject({ status: 'error', error: { code: 'INTERNAL', message: 'oops' } });
   });
 });
+
+describe('QueryRun cancel races', () => {
+  it('a cancel overtakes a truncation whose last batch is waiting for credit', async () => {
+    // Without `final` the batch after a result set's last one is read ahead without credit; let it hit maxRows.
+    const { run, batches, ends } = start([{ rows: [[1]], last: true }, { rows: [[2], [3]], last: true, resultSetIndex: 1 }], { maxRows: 2 }, 1);
+    await tick();
+    expect(batches()).toHaveLength(1);
+    expect(run.cancel()).toBe(true);
+    await run.done;
+    expect(ends()).toEqual([{ type: 'end', runId: 'r', status: 'cancelled', rows: 1 }]);
+  });
+
+  it('a cancel after the complete batch changes nothing', async () => {
+    const { run, ends } = start([{ rows: [[1]], last: true, final: true }]);
+    await run.done;
+    expect(run.cancel()).toBe(false);
+    expect(ends()).toEqual([{ type: 'end', runId: 'r', status: 'success', rows: 1 }]);
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * `npm run bench`: the bridge against the raw drivers, same run, same queries. Prints one table row per case and
+ * database, with the bridge's figure, the raw figure, their ratio and the target verdict, then peak memory.
+ *
+ *   node dist/scripts/bench/index.js [--quick] [--rows N] [--reps N] [--latency-reps N] [--metadata-reps N]
+ *                                    [--batch N] [--row-format array|object] [--db postgres,mysql,sqlite]
+ *                                    [--case throughput,latency,metadata]
+ * From source: node --import tsx scripts/bench/index.ts …
+ */
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { BenchContext, type BenchOptions, type MemoryRow, type ResultRow } from './bench-context.js';
+import { startBridge } from './bridge-process.js';
+import { mysqlTarget, postgresTarget, sqliteTarget, type BenchTarget, type DbKind } from './datasets.js';
+import { runFirstBatchCase } from './first-batch-case.js';
+import { runMetadataCase } from './metadata-case.js';
+import { formatBytes } from './measure.js';
+import { renderMemory, renderResults } from './report.js';
+import { RpcClient } from './rpc-client.js';
+import { runThroughputCase } from './throughput-case.js';
+
+function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      quick: { type: 'boolean', default: false },
+      rows: { type: 'string' },
+      reps: { type: 'string' },
+      'latency-reps': { type: 'string', default: '20' },
+      'metadata-reps': { type: 'string', default: '5' },
+      batch: { type: 'string', default: '500' },
+      'row-format': { type: 'string', default: 'array' },
+      db: { type: 'string', default: 'postgres,mysql,sqlite' },
+      case: { type: 'string', default: 'throughput,latency,metadata' },
+    },
+  });
+  const int = (name: string, text: string): number => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${text}`);
+    return n;
+  };
+  const rowFormat = values['row-format'];
+  if (rowFormat !== 'array' && rowFormat !== 'object') throw new Error('--row-format must be array or object');
+  return {
+    rows: int('rows', values.rows ?? (values.quick ? '200000' : '1000000')),
+    reps: int('reps', values.reps ?? (values.quick ? '3' : '5')),
+    latencyReps: int('latency-reps', values['latency-reps']),
+    metadataReps: int('metadata-reps', values['metadata-reps']),
+    batchSize: int('batch', values.batch),
+    rowFormat,
+    dbs: values.db.split(',').map((db) => {
+      if (db !== 'postgres' && db !== 'mysql' && db !== 'sqlite') throw new Error(`unknown --db ${db}`);
+      return db;
+    }),
+    cases: values.case.split(',').map((c) => {
+      if (c !== 'throughput' && c !== 'latency' && c !== 'metadata') throw new Error(`unknown --case ${c}`);
+      return c;
+    }),
+  };
+}
+
+function targetFor(kind: DbKind, opts: BenchOptions): BenchTarget {
+  if (kind === 'postgres') return postgresTarget();
+  if (kind === 'mysql') return mysqlTarget();
+  return sqliteTarget(opts.rows);
+}
+
+async function main(): Promise<void> {
+  const opts = parseOptions(process.argv.slice(2));
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const bridge = await startBridge();
+  const client = await RpcClient.connect(bridge.url, bridge.token);
+  const ctx = new BenchContext(bridge, client);
+  const results: ResultRow[] = [];
+  const memory: MemoryRow[] = [];
+  log(`bench: node ${process.version}, ${cpus().length} cpus, bridge ${bridge.entry} pid ${bridge.pid}`);
+  log(`bench: ${JSON.stringify(opts)}`);
+  try {
+    for (const kind of opts.dbs) {
+      const target = targetFor(kind, opts);
+      if (opts.cases.includes('throughput')) {
+        log(`throughput ${kind}…`);
+        const { row, memory: mem } = await runThroughputCase(ctx, target, opts, log);
+        results.push(row);
+        memory.push(mem);
+      }
+      if (opts.cases.includes('latency')) {
+        log(`first batch ${kind}…`);
+        results.push(await runFirstBatchCase(ctx, target, opts, log));
+      }
+      if (opts.cases.includes('metadata') && kind !== 'sqlite') {
+        log(`metadata ${kind}…`);
+        results.push(await runMetadataCase(ctx, kind, opts, log));
+      }
+    }
+  } finally {
+    client.close();
+    await bridge.stop();
+  }
+  process.stdout.write(`\n${renderResults(results)}\n`);
+  if (memory.length > 0) process.stdout.write(`\n${renderMemory(memory, formatBytes)}\n`);
+  process.stdout.write(`\n${results.every((r) => r.met) ? 'all targets met' : `${results.filter((r) => !r.met).length} target(s) missed`}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
