@@ -19,20 +19,24 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
+  const masterPassword = process.env.DBV_MASTER_PASSWORD;
+  // Both have been read: do not leave them where a child process (a native tool, a driver's helper) or a dump could
+  // see them. A child inherits process.env unless its spawner filters it.
+  delete process.env.DBV_MASTER_PASSWORD;
+  delete process.env.DBV_TOKEN;
+
   let bridge: Bridge;
   try {
     bridge = await startBridge({
       ...options,
       version: VERSION,
-      ...(process.env.DBV_MASTER_PASSWORD ? { masterPassword: process.env.DBV_MASTER_PASSWORD } : {}),
+      ...(masterPassword ? { masterPassword } : {}),
       ...(process.env.DBV_KEYCHAIN_SERVICE ? { keychainService: process.env.DBV_KEYCHAIN_SERVICE } : {}),
     });
   } catch (error) {
     process.stderr.write(`dbv-bridge: could not start: ${(error as Error).message}\n`);
     process.exit(1);
   }
-  // The master password has done its job; do not leave it where a child process or a dump could see it.
-  delete process.env.DBV_MASTER_PASSWORD;
 
   let exiting = false;
   const shutdown = (signal: string): void => {

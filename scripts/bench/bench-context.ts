@@ -18,6 +18,8 @@ export interface BenchOptions {
   cases: Array<'throughput' | 'latency' | 'metadata'>;
   /** 'array' is what the raw side produces; 'object' is the protocol's default row shape. */
   rowFormat: 'array' | 'object';
+  /** Profile the bridge's processes into this directory (see bridge-process.ts). */
+  cpuProfDir?: string;
 }
 
 export interface ResultRow {

@@ -27,16 +27,27 @@ export interface BridgeProcess {
   stop(): Promise<void>;
 }
 
-export async function startBridge(): Promise<BridgeProcess> {
+export interface StartBridgeOptions {
+  /** Write V8 CPU profiles of the supervisor here (see below for its workers). */
+  cpuProfDir?: string;
+}
+
+export async function startBridge(opts: StartBridgeOptions = {}): Promise<BridgeProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'dbv-bench-'));
   const token = randomBytes(24).toString('base64url');
   const distEntry = join(REPO_ROOT, 'dist/supervisor/main.js');
   const useDist = RUNNING_FROM_DIST && existsSync(distEntry);
-  const entry = useDist ? [distEntry] : ['--import', 'tsx', join(REPO_ROOT, 'supervisor/main.ts')];
+  // --cpu-prof is refused in NODE_OPTIONS, so it goes on the command line: it profiles the supervisor (and its worker
+  // threads if they inherit execArgv); a process-isolated worker is forked with its own execArgv and is not profiled.
+  const profile = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
+  const entry = [...profile, ...(useDist ? [distEntry] : ['--import', 'tsx', join(REPO_ROOT, 'supervisor/main.ts')])];
   // The token goes through the environment, never argv (visible to every local user in `ps`).
   const child = spawn(process.execPath, [...entry, '--port', '0', '--data-dir', dataDir, '--no-sample', '--no-ui', '--log-level', 'warn'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, DBV_TOKEN: token },
+    env: {
+      ...process.env,
+      DBV_TOKEN: token,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

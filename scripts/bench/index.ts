@@ -4,7 +4,7 @@
  *
  *   node dist/scripts/bench/index.js [--quick] [--rows N] [--reps N] [--latency-reps N] [--metadata-reps N]
  *                                    [--batch N] [--row-format array|object] [--db postgres,mysql,sqlite]
- *                                    [--case throughput,latency,metadata]
+ *                                    [--case throughput,latency,metadata] [--cpu-prof DIR]
  * From source: node --import tsx scripts/bench/index.ts …
  */
 import { cpus } from 'node:os';
@@ -14,7 +14,7 @@ import { startBridge } from './bridge-process.js';
 import { mysqlTarget, postgresTarget, sqliteTarget, type BenchTarget, type DbKind } from './datasets.js';
 import { runFirstBatchCase } from './first-batch-case.js';
 import { runMetadataCase } from './metadata-case.js';
-import { formatBytes } from './measure.js';
+import { currentRss, formatBytes } from './measure.js';
 import { renderMemory, renderResults } from './report.js';
 import { RpcClient } from './rpc-client.js';
 import { runThroughputCase } from './throughput-case.js';
@@ -33,6 +33,7 @@ function parseOptions(argv: string[]): BenchOptions {
       'row-format': { type: 'string', default: 'array' },
       db: { type: 'string', default: 'postgres,mysql,sqlite' },
       case: { type: 'string', default: 'throughput,latency,metadata' },
+      'cpu-prof': { type: 'string' },
     },
   });
   const int = (name: string, text: string): number => {
@@ -57,6 +58,7 @@ function parseOptions(argv: string[]): BenchOptions {
       if (c !== 'throughput' && c !== 'latency' && c !== 'metadata') throw new Error(`unknown --case ${c}`);
       return c;
     }),
+    cpuProfDir: values['cpu-prof'],
   };
 }
 
@@ -69,13 +71,14 @@ function targetFor(kind: DbKind, opts: BenchOptions): BenchTarget {
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  const bridge = await startBridge();
+  const bridge = await startBridge({ cpuProfDir: opts.cpuProfDir });
   const client = await RpcClient.connect(bridge.url, bridge.token);
   const ctx = new BenchContext(bridge, client);
   const results: ResultRow[] = [];
   const memory: MemoryRow[] = [];
   log(`bench: node ${process.version}, ${cpus().length} cpus, bridge ${bridge.entry} pid ${bridge.pid}`);
   log(`bench: ${JSON.stringify(opts)}`);
+  log(`bench: supervisor RSS at start ${formatBytes(currentRss(bridge.pid))}`);
   try {
     for (const kind of opts.dbs) {
       const target = targetFor(kind, opts);

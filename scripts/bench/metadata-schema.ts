@@ -42,9 +42,12 @@ export async function ensurePostgresMetaSchema(log: (line: string) => void): Pro
     log(`  generating ${META_TABLES} tables in PostgreSQL ${META_DATABASE}…`);
     await db.query('drop schema public cascade; create schema public');
     const types = { serial: 'serial', text: 'text', money: 'numeric(12,2)', time: 'timestamptz', flag: 'boolean' };
-    await db.query('begin');
-    for (let i = 1; i <= META_TABLES; i++) for (const ddl of tableDdl(i, types)) await db.query(ddl);
-    await db.query('commit');
+    // 100 tables per transaction: one transaction for all 2,000 exhausts max_locks_per_transaction.
+    for (let from = 1; from <= META_TABLES; from += 100) {
+      const ddl: string[] = [];
+      for (let i = from; i < from + 100 && i <= META_TABLES; i++) ddl.push(...tableDdl(i, types));
+      await db.query(`begin; ${ddl.join(';\n')}; commit`);
+    }
   } finally {
     await db.end();
   }

@@ -25,7 +25,7 @@ export interface RawClient {
 }
 
 export async function openRawClient(target: BenchTarget): Promise<RawClient> {
-  const config = target.config as { host?: string; port?: number; user?: string; database: string };
+  const config = target.config as unknown as { host?: string; port?: number; user?: string; database: string };
   if (target.kind === 'postgres') return openPg(config);
   if (target.kind === 'mysql') return openMysql(config);
   return openSqlite(config.database);

@@ -51,7 +51,7 @@ export function spawnProcessChild(options: ProcessChildOptions): ChildPipe {
     });
   });
   // A child that could not be started at all emits 'error' and may never emit 'exit'.
-  child.once('error', (error) => {
+  child.on('error', (error) => {
     emitOutput(`connection worker process error: ${error.message}`, 'stderr');
     if (child.pid === undefined) {
       gone = true;

@@ -253,4 +253,25 @@ describe.skipIf(db.skip)('MySQL runs', () => {
       await small.close();
     }
   });
+
+  it('releases idle pool connections after extra.idleTimeoutMs', async () => {
+    const idle = createMysqlConnector({ ...config, extra: { poolSize: 3, idleTimeoutMs: 1_000 } });
+    try {
+      await Promise.all([idle.tableInfo('items'), idle.tableInfo('items')]);
+      expect(idle.poolStats?.().total).toBeGreaterThanOrEqual(1);
+      // The pool's reaper closes what stayed idle past the timeout (mysql2 checks once a second).
+      await waitUntil(async () => idle.poolStats?.().total === 0, 4_000);
+    } finally {
+      await idle.close();
+    }
+  });
+
+  it('never reads a client-side file for LOAD DATA LOCAL INFILE, and the session goes on', async () => {
+    await connector.openSession('infile');
+    await expect(collect(run(connector, 'infile', `LOAD DATA LOCAL INFILE '/etc/hostname' INTO TABLE items`))).rejects.toMatchObject({
+      code: 'QUERY_FAILED',
+    });
+    expect((await collect(run(connector, 'infile', 'SELECT COUNT(*) FROM items')))[0].rows).toEqual([['0']]);
+    await connector.closeSession('infile');
+  });
 });

@@ -244,4 +244,27 @@ describe.skipIf(db.skip)('PostgreSQL runs', () => {
       await small.close();
     }
   });
+
+  it('releases idle pool connections after extra.idleTimeoutMs', async () => {
+    const idle = createPostgresConnector({ ...config, extra: { poolSize: 3, idleTimeoutMs: 1_000 } });
+    try {
+      await Promise.all([idle.tableInfo('items'), idle.tableInfo('items')]);
+      expect(idle.poolStats?.().total).toBeGreaterThanOrEqual(1);
+      // The pool's reaper closes what stayed idle past the timeout (mysql2 checks once a second).
+      await waitUntil(async () => idle.poolStats?.().total === 0, 4_000);
+    } finally {
+      await idle.close();
+    }
+  });
+
+  it('refuses COPY to/from the client with QUERY_FAILED instead of crashing, and the session goes on', async () => {
+    await connector.openSession('copy');
+    await expect(collect(run(connector, 'copy', 'SELECT 1; COPY (SELECT 1) TO STDOUT'))).rejects.toMatchObject({
+      code: 'QUERY_FAILED',
+      details: { statementIndex: 1 },
+    });
+    await expect(collect(run(connector, 'copy', 'COPY items FROM STDIN'))).rejects.toMatchObject({ code: 'QUERY_FAILED' });
+    expect((await collect(run(connector, 'copy', 'SELECT 8')))[0].rows).toEqual([[8]]);
+    await connector.closeSession('copy');
+  });
 });

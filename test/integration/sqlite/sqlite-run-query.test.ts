@@ -32,13 +32,13 @@ describe('SQLite runQuery', () => {
 
   it('ends an exact multiple of batchSize without an extra empty batch, and an empty result as one empty batch', async () => {
     const exact = await runAll(fx.connector, 's1', 'select id from items limit 1000', { batchSize: 500 });
-    expect(exact.map((b) => [b.rows.length, b.last])).toEqual([
-      [500, false],
-      [500, true],
+    expect(exact.map((b) => [b.rows.length, b.last, b.final ?? false])).toEqual([
+      [500, false, false],
+      [500, true, true],
     ]);
     const empty = await runAll(fx.connector, 's1', 'select id, 1 + 1 as two from items where 0');
     expect(empty).toEqual([
-      { resultSetIndex: 0, columns: [{ name: 'id', type: 'INTEGER', nullable: false }, { name: 'two', type: '' }], rows: [], last: true },
+      { resultSetIndex: 0, columns: [{ name: 'id', type: 'INTEGER', nullable: false }, { name: 'two', type: '' }], rows: [], last: true, final: true },
     ]);
   });
 

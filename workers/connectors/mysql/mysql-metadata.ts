@@ -151,7 +151,18 @@ async function loadTables(query: MysqlCatalogQuery, database: string, mariadb: b
     fk.columns.push(String(column));
     fk.referencedColumns.push(String(refColumn));
   }
+  // information_schema sorts by its collation, which differs between servers and versions; code-point order is
+  // stable, and it is the order PostgreSQL's catalog gives (its `name` type compares bytes).
+  tables.sort(compareNames);
+  for (const table of tables) {
+    table.indexes.sort(compareNames);
+    table.foreignKeys.sort(compareNames);
+  }
   return tables;
+}
+
+function compareNames(a: { name: string }, b: { name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 async function identify(query: MysqlCatalogQuery): Promise<{ database: string | null; version: string }> {
@@ -163,10 +174,9 @@ export async function loadMysqlMetadata(query: MysqlCatalogQuery): Promise<Schem
   const { database, version } = await identify(query);
   if (database === null) return { database: '', serverVersion: version, schemas: [] };
   const tables = await loadTables(query, database, version.includes('MariaDB'));
-  const routines = (await query(ROUTINES_SQL, [database])).map(([name, type]) => ({
-    name: String(name),
-    kind: type === 'PROCEDURE' ? ('procedure' as const) : ('function' as const),
-  }));
+  const routines = (await query(ROUTINES_SQL, [database]))
+    .map(([name, type]) => ({ name: String(name), kind: type === 'PROCEDURE' ? ('procedure' as const) : ('function' as const) }))
+    .sort(compareNames);
   return {
     database,
     serverVersion: version,

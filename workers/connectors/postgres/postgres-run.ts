@@ -26,6 +26,34 @@ interface CursorResult {
   rowCount: number | null;
 }
 
+/**
+ * pg-cursor knows nothing of COPY: a `COPY … TO STDOUT` or `FROM STDIN` sent through it makes pg call handlers the
+ * cursor lacks, and the TypeError is thrown from the socket's data handler — it would kill the worker. This cursor
+ * answers COPY FROM STDIN with CopyFail and drops COPY TO STDOUT data, and the run reports either as QUERY_FAILED.
+ */
+class StatementCursor extends Cursor {
+  copyIn = false;
+  copyOut = false;
+
+  handleCopyInResponse(connection: { sendCopyFail(message: string): void }): void {
+    this.copyIn = true;
+    connection.sendCopyFail('COPY FROM STDIN is not supported by the bridge');
+  }
+
+  handleCopyData(): void {
+    this.copyOut = true;
+  }
+}
+
+function copyError(cursor: StatementCursor, statementIndex: number): BridgeError | null {
+  if (!cursor.copyIn && !cursor.copyOut) return null;
+  const direction = cursor.copyIn ? 'COPY … FROM STDIN' : 'COPY … TO STDOUT';
+  return new BridgeError('QUERY_FAILED', `${direction} is not supported here: the bridge has no client-side stream for it`, {
+    statementIndex,
+    hint: 'Use INSERT/SELECT, or COPY to/from a server-side file.',
+  });
+}
+
 type CursorState = 'initialized' | 'submitted' | 'idle' | 'busy' | 'done' | 'error';
 
 function cursorState(cursor: Cursor): CursorState {
@@ -54,12 +82,20 @@ async function* streamStatement(
   types: PgTypeResolver,
   run: PgRunState,
 ): AsyncGenerator<RowBatch> {
-  const cursor = client.query(new Cursor(text, params, { rowMode: 'array', types: TEXT_TYPES }));
+  const cursor = client.query(new StatementCursor(text, params, { rowMode: 'array', types: TEXT_TYPES }));
   try {
     let resolved: Awaited<ReturnType<PgTypeResolver['resolve']>> | null = null;
     for (;;) {
-      const { rows, result } = await readBatch(cursor, batchSize);
+      let batch: Awaited<ReturnType<typeof readBatch>>;
+      try {
+        batch = await readBatch(cursor, batchSize);
+      } catch (err) {
+        throw copyError(cursor, resultSetIndex) ?? err;
+      }
+      const { rows, result } = batch;
       if (run.cancelled) throw cancelledError(resultSetIndex);
+      const copyFailure = copyError(cursor, resultSetIndex);
+      if (copyFailure) throw copyFailure;
       if (result.fields.length === 0) {
         yield { resultSetIndex, columns: [], rows: [], last: true, rowsAffected: result.rowCount ?? 0 };
         return;

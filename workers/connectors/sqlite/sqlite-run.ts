@@ -37,11 +37,13 @@ export async function* runStatements(db: SqliteDatabase, sql: string, opts: Sqli
     try {
       throwIfCancelled(opts.signal);
       const stmt = db.prepare(statements[index]);
+      // `final` lets the worker send the run's last batch without first reading past it (RowBatch.final).
+      const isLastStatement = index === statements.length - 1;
       if (stmt.reader) {
-        yield* readRows(db, stmt, index, params, opts);
+        for await (const batch of readRows(db, stmt, index, params, opts)) yield isLastStatement && batch.last ? { ...batch, final: true } : batch;
       } else {
         const info = stmt.run(...params);
-        yield { resultSetIndex: index, columns: [], rows: [], last: true, rowsAffected: Number(info.changes) };
+        yield { resultSetIndex: index, columns: [], rows: [], last: true, final: isLastStatement, rowsAffected: Number(info.changes) };
       }
     } catch (err) {
       throw toBridgeError(err, { statementIndex: index });
