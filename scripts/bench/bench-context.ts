@@ -20,6 +20,8 @@ export interface BenchOptions {
   rowFormat: 'array' | 'object';
   /** Profile the bridge's processes into this directory (see bridge-process.ts). */
   cpuProfDir?: string;
+  /** Overrides the SQLite connection's worker isolation (default: the bridge's, a child process). */
+  sqliteIsolation?: 'thread' | 'process';
 }
 
 export interface ResultRow {

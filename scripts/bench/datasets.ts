@@ -43,14 +43,14 @@ export function mysqlTarget(database = 'test'): BenchTarget {
  * SQLite has no cheap generator that streams as fast as a table scan, so the rows are stored once in a file per row
  * count (reused across runs) and the query is a plain scan with a LIMIT.
  */
-export function sqliteTarget(rows: number): BenchTarget {
+export function sqliteTarget(rows: number, isolation?: 'thread' | 'process'): BenchTarget {
   const dir = join(tmpdir(), 'dbv-bench');
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `rows-${rows}.db`);
   if (!existsSync(path)) generateSqliteRows(path, rows);
   return {
     kind: 'sqlite',
-    config: { name: 'bench sqlite', type: 'sqlite', database: path },
+    config: { name: 'bench sqlite', type: 'sqlite', database: path, ...(isolation ? { extra: { isolation } } : {}) },
     query: (n) => `select g, name, amount, ts from bench_rows limit ${n}`,
   };
 }

@@ -5,6 +5,7 @@
  *   node dist/scripts/bench/index.js [--quick] [--rows N] [--reps N] [--latency-reps N] [--metadata-reps N]
  *                                    [--batch N] [--row-format array|object] [--db postgres,mysql,sqlite]
  *                                    [--case throughput,latency,metadata] [--cpu-prof DIR]
+ *                                    [--sqlite-isolation thread|process]
  * From source: node --import tsx scripts/bench/index.ts …
  */
 import { cpus } from 'node:os';
@@ -34,6 +35,7 @@ function parseOptions(argv: string[]): BenchOptions {
       db: { type: 'string', default: 'postgres,mysql,sqlite' },
       case: { type: 'string', default: 'throughput,latency,metadata' },
       'cpu-prof': { type: 'string' },
+      'sqlite-isolation': { type: 'string' },
     },
   });
   const int = (name: string, text: string): number => {
@@ -59,13 +61,14 @@ function parseOptions(argv: string[]): BenchOptions {
       return c;
     }),
     cpuProfDir: values['cpu-prof'],
+    sqliteIsolation: values['sqlite-isolation'] === 'thread' ? 'thread' : values['sqlite-isolation'] === 'process' ? 'process' : undefined,
   };
 }
 
 function targetFor(kind: DbKind, opts: BenchOptions): BenchTarget {
   if (kind === 'postgres') return postgresTarget();
   if (kind === 'mysql') return mysqlTarget();
-  return sqliteTarget(opts.rows);
+  return sqliteTarget(opts.rows, opts.sqliteIsolation);
 }
 
 async function main(): Promise<void> {

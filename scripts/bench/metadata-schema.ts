@@ -63,7 +63,7 @@ export async function ensureMysqlMetaSchema(log: (line: string) => void): Promis
       [META_DATABASE, `${tableName(META_TABLES)}_parent_fk`],
     );
     if (Number((rows as Array<{ n: number }>)[0].n) === 1) return;
-    log(`  generating ${META_TABLES} tables in MariaDB ${META_DATABASE} (about a minute)…`);
+    log(`  generating ${META_TABLES} tables in MariaDB ${META_DATABASE} (a few minutes)…`);
     await db.query(`drop database ${META_DATABASE}`);
     await db.query(`create database ${META_DATABASE}`);
     await db.query(`use ${META_DATABASE}`);

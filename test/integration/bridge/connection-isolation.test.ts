@@ -40,7 +40,7 @@ describe('connections are isolated from each other', async () => {
 
   const cases: Array<[string, 'thread' | 'process', (f: { id: string; sessionId: string }) => Promise<void>]> = [
     ['a thread worker that exits', 'thread', async (f) => void (await client.call('query.run', { sessionId: f.sessionId, sql: 'exit' }))],
-    ['a process worker killed with SIGKILL', 'process', async (f) => process.kill((await workerOf(f.id)).pid!, 'SIGKILL')],
+    ['a process worker killed with SIGKILL', 'process', async (f) => void process.kill((await workerOf(f.id)).pid!, 'SIGKILL')],
     ['a process worker that aborts (SIGABRT)', 'process', async (f) => void (await client.call('query.run', { sessionId: f.sessionId, sql: 'abort' }))],
   ];
 

@@ -120,7 +120,7 @@ describe.skipIf(db.skip)('MySQL runs', () => {
       error = err;
     }
     expect(seen.map((b) => b.resultSetIndex)).toEqual([0]);
-    expect(error).toMatchObject({ code: 'QUERY_FAILED', details: { errno: 1146, code: 'ER_NO_SUCH_TABLE', sqlState: '42S02', statementIndex: 1 } });
+    expect(error).toMatchObject({ code: 'QUERY_FAILED', details: { errno: 1146, code: 'ER_NO_SUCH_TABLE', sqlState: '42S02', statementIndex: 1, statementOffset: 10 } });
     await expect(collect(run(connector, 'fail', 'SELECT 1; SELEC 2'))).rejects.toMatchObject({
       code: 'QUERY_SYNTAX_ERROR',
       details: { errno: 1064, sqlState: '42000', statementIndex: 1 },

@@ -118,7 +118,7 @@ describe.skipIf(db.skip)('PostgreSQL runs', () => {
       error = err;
     }
     expect(seen.map((b) => b.resultSetIndex)).toEqual([0]);
-    expect(error).toMatchObject({ code: 'QUERY_FAILED', details: { sqlState: '42P01', statementIndex: 1, position: 15 } });
+    expect(error).toMatchObject({ code: 'QUERY_FAILED', details: { sqlState: '42P01', statementIndex: 1, statementOffset: 10, position: 15 } });
 
     await expect(collect(run(connector, 'fail', 'SELECT 1; SELEC 2'))).rejects.toMatchObject({
       code: 'QUERY_SYNTAX_ERROR',

@@ -22,7 +22,7 @@ import { startBridgeProcess, type BridgeProcess } from '../../helpers/bridge-pro
 import { connectWs, type TestClient } from '../../helpers/clients.js';
 import { VALID_PARAMS } from '../../unit/protocol/method-examples.js';
 
-const RUNS = Number(process.env.DBV_FUZZ_RUNS ?? 2500);
+const RUNS = Number(process.env.DBV_FUZZ_RUNS ?? 2000);
 const ANSWER_TIMEOUT_MS = 10_000;
 const PROTOCOL_FAULTS = new Set([-32700, -32600, -32601, -32602]);
 const MAX_RSS_BYTES = 300 * 1024 * 1024;

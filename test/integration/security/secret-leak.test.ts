@@ -28,6 +28,7 @@ const KEYCHAIN_SERVICE = `dbv-test-leak-${process.pid}-${randomBytes(4).toString
 const keychainAvailable = await probeKeychain(KEYCHAIN_SERVICE);
 const keychainRequired = process.env.CI === 'true';
 const pg = await testDatabase('postgres');
+const mysql = await testDatabase('mysql');
 
 interface Variant {
   backend: 'keychain' | 'file';
@@ -67,12 +68,15 @@ describe.skipIf(pg.skip)('secrets do not leak out of a running bridge', () => {
 function leakScenario(variant: Variant): void {
   const PASSWORD_1 = unique('pw1');
   const PASSWORD_2 = unique('pw2');
+  /** Sent only where it fails: a wrong MariaDB password, a refused port. Drivers' error messages must not echo it. */
+  const PASSWORD_FAIL = unique('pwfail');
   const APP_SECRET = unique('app');
   const APP_KEY = `integrations/leak-test-${randomBytes(4).toString('hex')}`;
   /** Must appear nowhere at all. */
   const never: Record<string, string> = {
     'first password': PASSWORD_1,
     'second password': PASSWORD_2,
+    'failing password': PASSWORD_FAIL,
     ...(variant.masterPassword ? { 'master password': variant.masterPassword } : {}),
   };
   /** Must appear nowhere but in the one secret.get response that asked for it. */
@@ -150,6 +154,22 @@ function leakScenario(variant: Variant): void {
     expect((await client.call('connection.list', {})).map((c) => c.id)).toContain(conn.id);
     const dump = await client.call('debug.dumpState', {});
     expect(secretsIn(JSON.stringify(dump), stored)).toEqual([]);
+
+    // Failure paths, where a driver might echo its config: a refused port, and (with MariaDB) a wrong password.
+    const refused = await client.call('connection.test', { config: { ...pgConfig(PASSWORD_FAIL), port: 1 } });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'DB_CONN_REFUSED' } });
+    const refusedConn = await client.call('connection.create', { config: { ...pgConfig(PASSWORD_FAIL), name: 'refused', port: 1 } });
+    expect(await client.request('metadata.listSchemas', { connectionId: refusedConn.id })).toMatchObject({ ok: false, error: { code: 'DB_CONN_REFUSED' } });
+    await client.call('connection.delete', { id: refusedConn.id });
+    if (!mysql.skip) {
+      const { host, port, database } = configFromUrl(mysql.url!, 'test');
+      const wrong: ConnectionConfig = { name: 'wrong password', type: 'mysql', host, port, user: 'root', database, password: PASSWORD_FAIL };
+      expect(await client.call('connection.test', { config: wrong })).toMatchObject({ ok: false, error: { code: 'DB_AUTH_FAILED' } });
+      const wrongConn = await client.call('connection.create', { config: wrong });
+      expect(await client.request('query.createSession', { connectionId: wrongConn.id })).toMatchObject({ ok: false });
+      expect(await client.request('metadata.listSchemas', { connectionId: wrongConn.id })).toMatchObject({ ok: false, error: { code: 'DB_AUTH_FAILED' } });
+      await client.call('connection.delete', { id: wrongConn.id });
+    }
 
     await client.call('secret.store', { key: APP_KEY, value: APP_SECRET });
     expect(await client.call('secret.get', { key: APP_KEY })).toEqual({ value: APP_SECRET });

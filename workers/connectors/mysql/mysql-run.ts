@@ -55,8 +55,12 @@ export async function* runMysqlStatements(
   }
   const { batchSize } = opts;
   let resultSetIndex = 0;
+  let searchFrom = 0;
   for (let k = 0; k < statements.length; k++) {
     if (run.cancelled) throw cancelledError(k);
+    // Where statement k starts in the submitted text, so a client can place the server's message in the script.
+    const statementOffset = Math.max(0, sql.indexOf(statements[k], searchFrom));
+    searchFrom = statementOffset + statements[k].length;
     const reader = new MysqlStatementReader(connection, statements[k], opts.params, batchSize);
     run.reader = reader;
     try {
@@ -89,7 +93,7 @@ export async function* runMysqlStatements(
       }
     } catch (err) {
       if (run.cancelled) throw cancelledError(k);
-      throw mapMysqlQueryError(err, { statementIndex: k });
+      throw mapMysqlQueryError(err, { statementIndex: k, statementOffset });
     } finally {
       if (!reader.finished) {
         await run.kill().catch(() => undefined);

@@ -139,13 +139,17 @@ export async function* runPgStatements(
       statements: statements.length,
     });
   }
+  let searchFrom = 0;
   for (let k = 0; k < statements.length; k++) {
     if (run.cancelled) throw cancelledError(k);
+    // Where statement k starts in the submitted text: the server's `position` counts from the statement's start.
+    const statementOffset = Math.max(0, sql.indexOf(statements[k], searchFrom));
+    searchFrom = statementOffset + statements[k].length;
     try {
       yield* streamStatement(client, statements[k], opts.params, k, opts.batchSize, types, run);
     } catch (err) {
       if (run.cancelled) throw cancelledError(k);
-      throw mapPgQueryError(err, { statementIndex: k });
+      throw mapPgQueryError(err, { statementIndex: k, statementOffset });
     }
   }
 }
