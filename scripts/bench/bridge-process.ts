@@ -44,10 +44,7 @@ export async function startBridge(opts: StartBridgeOptions = {}): Promise<Bridge
   // The token goes through the environment, never argv (visible to every local user in `ps`).
   const child = spawn(process.execPath, [...entry, '--port', '0', '--data-dir', dataDir, '--no-sample', '--no-ui', '--log-level', 'warn'], {
     cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      DBV_TOKEN: token,
-    },
+    env: { ...process.env, DBV_TOKEN: token },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -55,24 +52,10 @@ export async function startBridge(opts: StartBridgeOptions = {}): Promise<Bridge
     stderr = (stderr + chunk.toString()).slice(-8000);
   });
 
-  const ready = await new Promise<{ url: string; pid: number }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bridge printed no ready line in 30 s: ${stderr}`)), 30_000);
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      try {
-        const parsed = JSON.parse(line) as { event?: string; url: string; pid: number };
-        if (parsed.event === 'ready') {
-          clearTimeout(timer);
-          resolve(parsed);
-        }
-      } catch {
-        // some other line; the ready line is JSON
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`bridge exited with ${code} before ready: ${stderr}`));
-    });
+  const ready = await waitForReady(child, () => stderr).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
   });
 
   return {
@@ -91,4 +74,26 @@ export async function startBridge(opts: StartBridgeOptions = {}): Promise<Bridge
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function waitForReady(child: ChildProcess, stderr: () => string): Promise<{ url: string; pid: number }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`bridge printed no ready line in 30 s: ${stderr()}`)), 30_000);
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      try {
+        const parsed = JSON.parse(line) as { event?: string; url: string; pid: number };
+        if (parsed.event === 'ready') {
+          clearTimeout(timer);
+          resolve(parsed);
+        }
+      } catch {
+        // some other line; the ready line is JSON
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`bridge exited with ${code} before ready: ${stderr()}`));
+    });
+  });
 }

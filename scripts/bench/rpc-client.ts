@@ -66,7 +66,8 @@ export class RpcClient {
     let rows = 0;
     let batches = 0;
     let firstAt = 0;
-    let runId: string | undefined;
+    // Unknown until query.run answers; a query.done arriving before that can only be this run's (one run per session).
+    let runId: string | undefined = undefined;
     const early: Array<Record<string, unknown>> = [];
     const started = performance.now();
     const done = new Promise<string>((resolve, reject) => {
