@@ -6,21 +6,13 @@ import type { ConnectionOptions, PoolOptions } from 'mysql2';
 import type { ConnectionConfig } from '../../../protocol/index.js';
 import type { MysqlErrorTarget } from './mysql-errors.js';
 import { mysqlTypeCast } from './mysql-types.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_POOL_SIZE, tlsOptions } from '../network-config.js';
 
-export const DEFAULT_POOL_SIZE = 4;
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+export { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_POOL_SIZE };
 
 export function mysqlConnectionOptions(config: ConnectionConfig): ConnectionOptions {
   const extra = config.extra ?? {};
-  const ssl = config.ssl
-    ? {
-        rejectUnauthorized: config.ssl.rejectUnauthorized ?? true,
-        ...(config.ssl.ca ? { ca: config.ssl.ca } : {}),
-        ...(config.ssl.cert ? { cert: config.ssl.cert } : {}),
-        ...(config.ssl.key ? { key: config.ssl.key } : {}),
-      }
-    : undefined;
+  const ssl = tlsOptions(config.ssl);
   return {
     host: config.host ?? '127.0.0.1',
     port: config.port ?? 3306,

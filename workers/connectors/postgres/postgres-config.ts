@@ -8,10 +8,9 @@
 import type { ClientConfig, PoolConfig } from 'pg';
 import type { ConnectionConfig } from '../../../protocol/index.js';
 import type { PgErrorTarget } from './postgres-errors.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_POOL_SIZE, tlsOptions } from '../network-config.js';
 
-export const DEFAULT_POOL_SIZE = 4;
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+export { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_POOL_SIZE };
 
 const rawText = (value: string): string => value;
 /** A TypeOverrides-compatible object that never parses: every value arrives as text (or null). */
@@ -19,14 +18,7 @@ export const TEXT_TYPES = { getTypeParser: () => rawText } as unknown as NonNull
 
 export function pgClientConfig(config: ConnectionConfig): ClientConfig {
   const extra = config.extra ?? {};
-  const ssl = config.ssl
-    ? {
-        rejectUnauthorized: config.ssl.rejectUnauthorized ?? true,
-        ...(config.ssl.ca ? { ca: config.ssl.ca } : {}),
-        ...(config.ssl.cert ? { cert: config.ssl.cert } : {}),
-        ...(config.ssl.key ? { key: config.ssl.key } : {}),
-      }
-    : undefined;
+  const ssl = tlsOptions(config.ssl);
   return {
     // A Unix socket is given to pg as a directory in `host`.
     host: config.socketPath ?? config.host ?? '127.0.0.1',
