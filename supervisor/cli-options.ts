@@ -2,7 +2,7 @@
  * The command line of the standalone supervisor, exactly as PROTOCOL.md gives it:
  *   dbv-bridge [--host 127.0.0.1] [--port 7420|0] [--data-dir DIR] [--token T] [--stdio]
  *              [--log-level debug|info|warn|error] [--allow-origin URL]... [--no-ui] [--no-sample]
- * plus --enable-fault-injection for the fault tests (DESIGN.md).
+ * plus --enable-fault-injection for the fault tests (DESIGN.md) and --session-idle-timeout SECONDS (default 900).
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -20,6 +20,8 @@ export interface CliOptions {
   ui: boolean;
   sample: boolean;
   faultInjection: boolean;
+  /** An idle query session is closed after this long (default 15 min). */
+  sessionIdleTimeoutMs?: number;
 }
 
 export const DEFAULT_PORT = 7420;
@@ -40,6 +42,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv = process
       'no-ui': { type: 'boolean', default: false },
       'no-sample': { type: 'boolean', default: false },
       'enable-fault-injection': { type: 'boolean', default: false },
+      'session-idle-timeout': { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -49,7 +52,10 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv = process
   for (const origin of values['allow-origin']) {
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new Error(`--allow-origin must be an origin like http://host:port, got ${origin}`);
   }
+  const idle = values['session-idle-timeout'];
+  if (idle !== undefined && !(Number(idle) > 0)) throw new Error(`--session-idle-timeout takes seconds > 0, got ${idle}`);
   return {
+    ...(idle !== undefined ? { sessionIdleTimeoutMs: Number(idle) * 1000 } : {}),
     host: values.host,
     port,
     dataDir: values['data-dir'] ?? defaultDataDir(env),

@@ -13,6 +13,16 @@ export interface EncodedBatchInput {
   rows: unknown[][];
   complete: boolean;
   rowsAffected?: number;
+  cursorToken?: string;
+}
+
+/**
+ * Page mode's cursor token: the next page of a run is named by the run and the count of batches sent so far. The
+ * worker puts it in each batch; the supervisor derives the one it expects from the batches it relayed, so it never
+ * has to parse a batch to learn it.
+ */
+export function cursorTokenFor(runId: string, batchesSent: number): string {
+  return `${runId}:${batchesSent}`;
 }
 
 export class ResultBatchEncoder {
@@ -40,6 +50,7 @@ export class ResultBatchEncoder {
       complete: input.complete,
     };
     if (input.rowsAffected !== undefined) params.rowsAffected = input.rowsAffected;
+    if (input.cursorToken !== undefined) params.cursorToken = input.cursorToken;
     return JSON.stringify(params);
   }
 

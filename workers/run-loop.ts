@@ -9,7 +9,7 @@
 import { BridgeError, DEFAULT_BATCH_SIZE, type ErrorCode, type RunStatus } from '../protocol/index.js';
 import type { Connector, RowBatch } from './connectors/connector.js';
 import { toBridgeError } from './error-transfer.js';
-import { ResultBatchEncoder } from './result-batch-encoder.js';
+import { cursorTokenFor, ResultBatchEncoder } from './result-batch-encoder.js';
 import { RunDeadline } from './run-deadline.js';
 import type { RunRequest, WorkerStreamMessage } from './worker-messages.js';
 
@@ -95,10 +95,15 @@ export class QueryRun {
     let exhausted = false;
     /** The last batch sent, to close its result set if the connector ends without having said so. */
     let previous: { resultSetIndex: number; batchIndex: number; columns: RowBatch['columns']; complete: boolean } | undefined;
+    const pageMode = opts.mode === 'page';
+    let sent = 0;
     const send = (batch: Omit<RowBatch, 'last' | 'final'>, complete: boolean): void => {
       const batchIndex = previous?.resultSetIndex === batch.resultSetIndex ? previous.batchIndex + 1 : 0;
       if (batch.rowsAffected !== undefined) this.#rowsAffected = (this.#rowsAffected ?? 0) + batch.rowsAffected;
-      const json = encoder.encode({ ...batch, batchIndex, complete });
+      sent++;
+      // Page mode: the token names the next page of this run (cursorTokenFor, shared with the supervisor).
+      const cursorToken = pageMode && !complete ? cursorTokenFor(runId, sent) : undefined;
+      const json = encoder.encode({ ...batch, batchIndex, complete, ...(cursorToken ? { cursorToken } : {}) });
       this.#credit--;
       this.#rows += batch.rows.length;
       previous = { resultSetIndex: batch.resultSetIndex, batchIndex, columns: batch.columns, complete };

@@ -4,11 +4,21 @@
  * the worker when a driver cannot stop), and sending exactly one `query.done` per accepted run, whatever happens.
  */
 import { createActor, type Actor } from 'xstate';
-import { BridgeError, type BridgeErrorShape, type QueryDoneEvent, type RunOptions, type RunStatus } from '../../protocol/index.js';
+import {
+  BridgeError,
+  type BridgeErrorShape,
+  type FetchMoreResult,
+  type QueryDoneEvent,
+  type RunOptions,
+  type RunStatus,
+} from '../../protocol/index.js';
+import { cursorTokenFor } from '../../workers/result-batch-encoder.js';
 import type { WorkerStreamMessage } from '../../workers/worker-messages.js';
 import { CreditGate, DEFAULT_CREDIT_WINDOW } from '../flow/credit-gate.js';
+import type { WorkerHandle } from '../isolation/worker-handle.js';
 import type { Logger } from '../log/logger.js';
 import type { Client, ClientRegistry } from '../rpc/client-registry.js';
+import { RawJson } from '../rpc/raw-json.js';
 import type { HistoryRepo } from '../store/history-repo.js';
 import type { ConnectionActor } from './connection.actor.js';
 import { sessionMachine, sessionStateName } from './session.machine.js';
@@ -35,9 +45,17 @@ interface ActiveRun {
   finished: boolean;
   generation: number | null;
   cleanup: Array<() => void>;
+  /** Page mode: the first batch is pushed, each later one is pulled by query.fetchMore. */
+  pageMode: boolean;
+  batchesRelayed: number;
+  worker: WorkerHandle | null;
+  pendingFetch: { resolve: (page: RawJson<FetchMoreResult>) => void; reject: (error: BridgeError) => void } | null;
 }
 
 let runCounter = 0;
+
+/** How long a worker gets to acknowledge a cancel before it is taken to be blocked in a native call. */
+const CANCEL_ACK_MS = 250;
 
 export class SessionActor {
   readonly sessionId: string;
@@ -79,7 +97,19 @@ export class SessionActor {
     const runId = `run_${Date.now().toString(36)}_${(++runCounter).toString(36)}`;
     this.#actor.send({ type: 'RUN', runId });
     this.#clearIdleTimer();
-    const run: ActiveRun = { runId, sql, startedAt: Date.now(), rows: 0, finished: false, generation: null, cleanup: [] };
+    const run: ActiveRun = {
+      runId,
+      sql,
+      startedAt: Date.now(),
+      rows: 0,
+      finished: false,
+      generation: null,
+      cleanup: [],
+      pageMode: opts.mode === 'page',
+      batchesRelayed: 0,
+      worker: null,
+      pendingFetch: null,
+    };
     this.#run = run;
     void this.#execute(run, sql, opts);
     return { sessionId: this.sessionId, runId };
@@ -98,10 +128,44 @@ export class SessionActor {
     run.cleanup.push(() => clearTimeout(grace));
     const active = this.deps.connection.current();
     if (active && run.generation === active.generation) {
-      await active.worker.api.cancelRun(this.sessionId, run.runId).catch(() => false);
+      const acked = await Promise.race([
+        active.worker.api.cancelRun(this.sessionId, run.runId).then(
+          () => true,
+          () => true,
+        ),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), CANCEL_ACK_MS).unref()),
+      ]);
+      // A child process that cannot even answer is stuck inside one native call (a long SQLite step: better-sqlite3
+      // has no interrupt). Killing it is the only way to stop it, so do not wait out the whole grace period.
+      if (!acked && !run.finished && active.worker.isolation === 'process') {
+        this.deps.log.warn({ sessionId: this.sessionId, runId: run.runId }, 'worker is blocked in the driver; killing it to cancel');
+        this.deps.connection.killWorker();
+      }
     }
     // Not started in the worker yet: #execute sees `cancelling` and ends the run itself.
     return true;
+  }
+
+  /**
+   * Page mode: asks the worker for exactly one more batch of the open cursor and answers with it (spliced, not
+   * parsed). The run stays open between pages; its query.done follows the page that completes it.
+   */
+  fetchMore(cursorToken: string): Promise<RawJson<FetchMoreResult>> {
+    const run = this.#run;
+    if (!run || run.finished || !run.pageMode || !run.worker) {
+      throw new BridgeError('INVALID_PARAMS', "No open page-mode run on this session: run with opts.mode 'page' first", { cursorToken });
+    }
+    if (run.pendingFetch) throw new BridgeError('SESSION_BUSY', 'A query.fetchMore is already waiting for its page', { cursorToken });
+    const expected = cursorTokenFor(run.runId, run.batchesRelayed);
+    if (cursorToken !== expected || run.batchesRelayed === 0) {
+      throw new BridgeError('INVALID_PARAMS', 'Unknown or stale cursorToken: pass the one of the last page received', { cursorToken });
+    }
+    this.#clearIdleTimer();
+    const worker = run.worker;
+    return new Promise((resolve, reject) => {
+      run.pendingFetch = { resolve, reject };
+      worker.sendStream({ type: 'credit', runId: run.runId, batches: 1 });
+    });
   }
 
   async close(): Promise<void> {
@@ -130,11 +194,15 @@ export class SessionActor {
       if (this.state === 'cancelling') return this.#finish(run, 'cancelled', undefined, undefined);
       run.generation = generation;
 
-      const gate = new CreditGate(
-        { bufferedBytes: () => this.deps.client.transport.bufferedBytes(), onDrain: (l) => this.deps.client.onDrain(l) },
-        (batches) => worker.sendStream({ type: 'credit', runId: run.runId, batches }),
-      );
-      run.cleanup.push(() => gate.close());
+      run.worker = worker;
+      // Page mode grants one batch now and one per fetchMore; stream mode keeps a window full while the client reads.
+      const gate = run.pageMode
+        ? null
+        : new CreditGate(
+            { bufferedBytes: () => this.deps.client.transport.bufferedBytes(), onDrain: (l) => this.deps.client.onDrain(l) },
+            (batches) => worker.sendStream({ type: 'credit', runId: run.runId, batches }),
+          );
+      if (gate) run.cleanup.push(() => gate.close());
       run.cleanup.push(this.deps.connection.listenRun(run.runId, (msg) => this.#onStream(run, gate, msg)));
       run.cleanup.push(
         this.deps.connection.onWorkerExit((gen, reason) => {
@@ -144,7 +212,7 @@ export class SessionActor {
           else this.#finish(run, 'error', undefined, { code: 'WORKER_CRASHED', message: `The connection's worker died (${reason}); it is being restarted`, details: { connectionId: this.connectionId } });
         }),
       );
-      await worker.api.startRun({ sessionId: this.sessionId, runId: run.runId, sql, opts, initialCredit: DEFAULT_CREDIT_WINDOW });
+      await worker.api.startRun({ sessionId: this.sessionId, runId: run.runId, sql, opts, initialCredit: run.pageMode ? 1 : DEFAULT_CREDIT_WINDOW });
     } catch (error) {
       if (run.finished) return;
       const shape = BridgeError.from(error).toShape();
@@ -152,12 +220,18 @@ export class SessionActor {
     }
   }
 
-  #onStream(run: ActiveRun, gate: CreditGate, msg: WorkerStreamMessage): void {
+  #onStream(run: ActiveRun, gate: CreditGate | null, msg: WorkerStreamMessage): void {
     if (run.finished) return;
     if (msg.type === 'batch') {
       run.rows += msg.rows;
-      this.deps.clients.sendRawTo(this.clientId, 'query.result', msg.json);
-      gate.delivered();
+      run.batchesRelayed++;
+      const fetch = run.pendingFetch;
+      run.pendingFetch = null;
+      if (fetch) fetch.resolve(new RawJson<FetchMoreResult>(msg.json));
+      else this.deps.clients.sendRawTo(this.clientId, 'query.result', msg.json);
+      gate?.delivered();
+      // A page-mode run that waits for the next fetchMore counts as idle: an abandoned cursor is closed in time.
+      if (run.pageMode) this.#armIdleTimer();
       return;
     }
     run.rows = msg.rows;
@@ -168,6 +242,12 @@ export class SessionActor {
     if (run.finished) return;
     run.finished = true;
     for (const fn of run.cleanup) fn();
+    if (run.pendingFetch) {
+      run.pendingFetch.reject(
+        error ? BridgeError.from(error) : new BridgeError('QUERY_CANCELLED', `The run ended (${status}) before the page arrived`),
+      );
+      run.pendingFetch = null;
+    }
     const timeMs = Date.now() - run.startedAt;
     if (error && !(status === 'cancelled' && error.code === 'QUERY_CANCELLED')) {
       this.deps.clients.sendTo(this.clientId, 'query.error', { sessionId: this.sessionId, runId: run.runId, error });

@@ -17,12 +17,16 @@ import {
 import type { ParamsOf, ResultOf } from '../../protocol/descriptor.js';
 import type { Logger } from '../log/logger.js';
 import type { Client } from './client-registry.js';
+import { RawJson } from './raw-json.js';
 
 export interface RpcContext {
   client: Client;
 }
 
-export type Handler<M> = (params: ParamsOf<M>, ctx: RpcContext) => ResultOf<M> | Promise<ResultOf<M>>;
+type Answer<R> = R | RawJson<R>;
+export type Handler<M> = (params: ParamsOf<M>, ctx: RpcContext) => Answer<ResultOf<M>> | Promise<Answer<ResultOf<M>>>;
+/** One response: an object to serialize, or a response already serialized around a RawJson result. */
+type Response = object | string;
 export type HandlerTable = { [N in MethodName]?: Handler<MethodByName<N>> };
 
 /** Deeper params are refused before validation: no legitimate call nests this far, and deep input is a DoS vector. */
@@ -54,13 +58,13 @@ export class Router {
         return JSON.stringify(fault(null, RPC_ERRORS.INVALID_REQUEST, `Invalid request: a batch holds at most ${MAX_BATCH_LENGTH} requests`));
       }
       const answers = (await Promise.all(value.map((item) => this.#handleOne(item, ctx)))).filter((a) => a !== undefined);
-      return answers.length === 0 ? undefined : JSON.stringify(answers);
+      return answers.length === 0 ? undefined : `[${answers.map(serialize).join(',')}]`;
     }
     const answer = await this.#handleOne(value, ctx);
-    return answer === undefined ? undefined : JSON.stringify(answer);
+    return answer === undefined ? undefined : serialize(answer);
   }
 
-  async #handleOne(request: unknown, ctx: RpcContext): Promise<object | undefined> {
+  async #handleOne(request: unknown, ctx: RpcContext): Promise<Response | undefined> {
     if (request === null || typeof request !== 'object' || Array.isArray(request)) {
       return fault(null, RPC_ERRORS.INVALID_REQUEST, 'Invalid request: expected a JSON-RPC request object');
     }
@@ -78,7 +82,7 @@ export class Router {
     return hasId ? answer : undefined;
   }
 
-  async #dispatch(method: string, rawParams: object | undefined, ctx: RpcContext, id: JsonRpcId): Promise<object> {
+  async #dispatch(method: string, rawParams: object | undefined, ctx: RpcContext, id: JsonRpcId): Promise<Response> {
     const descriptor = DESCRIPTORS.get(method);
     if (!descriptor) return fault(id, RPC_ERRORS.METHOD_NOT_FOUND, `Method not found: ${method}`);
     const handler = this.handlers[method as MethodName] as Handler<MethodDescriptor> | undefined;
@@ -97,6 +101,7 @@ export class Router {
     }
     try {
       const data = await handler(parsed.data, ctx);
+      if (data instanceof RawJson) return `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":{"ok":true,"data":${data.text}}}`;
       return { jsonrpc: '2.0', id, result: { ok: true, data: data ?? {} } };
     } catch (error) {
       if (error instanceof BridgeError) return { jsonrpc: '2.0', id, result: { ok: false, error: error.toShape() } };
@@ -104,6 +109,10 @@ export class Router {
       return { jsonrpc: '2.0', id, result: { ok: false, error: { code: 'INTERNAL', message: 'Internal error' } } };
     }
   }
+}
+
+function serialize(response: Response): string {
+  return typeof response === 'string' ? response : JSON.stringify(response);
 }
 
 function fault(id: JsonRpcId, code: number, message: string, data?: unknown): { jsonrpc: '2.0'; id: JsonRpcId; error: JsonRpcErrorObject } {

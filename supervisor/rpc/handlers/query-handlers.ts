@@ -1,5 +1,5 @@
 /** query.* and metadata.* and history.list — everything that reaches a connection's worker. */
-import { BridgeError, DEFAULT_BATCH_SIZE } from '../../../protocol/index.js';
+import { DEFAULT_BATCH_SIZE } from '../../../protocol/index.js';
 import type { ConnectionRegistry } from '../../actors/connection-registry.js';
 import type { SessionRegistry } from '../../actors/session-registry.js';
 import type { ConnectionsRepo } from '../../store/connections-repo.js';
@@ -35,11 +35,7 @@ export function queryHandlers({ repo, connections, sessions, history }: QueryHan
 
     'query.cancel': async ({ sessionId }, { client }) => ({ cancelled: await sessions.get(sessionId, client.id).cancel() }),
 
-    'query.fetchMore': ({ sessionId }, { client }) => {
-      sessions.get(sessionId, client.id);
-      // Paging ('page' mode) is the query-sessions issue's work; the seam (cursor kept in the worker) is not built yet.
-      throw new BridgeError('INVALID_PARAMS', "query.fetchMore needs a run in mode 'page', which this version does not support yet");
-    },
+    'query.fetchMore': ({ sessionId, cursorToken }, { client }) => sessions.get(sessionId, client.id).fetchMore(cursorToken),
 
     'query.closeSession': async ({ sessionId }, { client }) => {
       await sessions.get(sessionId, client.id).close();
