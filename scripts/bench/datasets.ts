@@ -15,6 +15,11 @@ export interface BenchTarget {
   config: Record<string, unknown> & { name: string; type: DbKind };
   /** A SELECT yielding `rows` rows of (int, text, decimal, timestamp). */
   query(rows: number): string;
+  /**
+   * The same shape from a generator that hands out its first row at once and never stores the result, for runs
+   * that are cancelled or too long to store (memory, cancel, concurrency cases).
+   */
+  streamingQuery(rows: number): string;
 }
 
 export const PG_HOST = { host: '127.0.0.1', port: 5432, user: 'postgres' };
@@ -26,6 +31,10 @@ export function postgresTarget(database = 'postgres'): BenchTarget {
     config: { name: `bench pg ${database}`, type: 'postgres', ...PG_HOST, database },
     query: (n) =>
       `select g, 'name_'||g, (g*1.5)::numeric(12,2), now() - g * interval '1 second' from generate_series(1, ${n}) g`,
+    // generate_series in FROM is a FunctionScan, which materializes all N rows in a tuplestore (spilling to disk)
+    // before the first one is returned; in the select list it is a ProjectSet, which streams.
+    streamingQuery: (n) =>
+      `select g, 'name_'||g, (g*1.5)::numeric(12,2), now() - g * interval '1 second' from (select generate_series(1, ${n}) g) s`,
   };
 }
 
@@ -35,6 +44,8 @@ export function mysqlTarget(database = 'test'): BenchTarget {
     config: { name: `bench mysql ${database}`, type: 'mysql', ...MYSQL_HOST, database },
     // MariaDB's SEQUENCE engine: seq_1_to_N is a virtual table, nothing is stored.
     query: (n) =>
+      `select seq, concat('name_', seq), cast(seq*1.5 as decimal(12,2)), now() - interval seq second from seq_1_to_${n}`,
+    streamingQuery: (n) =>
       `select seq, concat('name_', seq), cast(seq*1.5 as decimal(12,2)), now() - interval seq second from seq_1_to_${n}`,
   };
 }
@@ -52,6 +63,10 @@ export function sqliteTarget(rows: number, isolation?: 'thread' | 'process'): Be
     kind: 'sqlite',
     config: { name: 'bench sqlite', type: 'sqlite', database: path, ...(isolation ? { extra: { isolation } } : {}) },
     query: (n) => `select g, name, amount, ts from bench_rows limit ${n}`,
+    // A recursive CTE yields row by row (nothing stored), at a fraction of a table scan's speed.
+    streamingQuery: (n) =>
+      `with recursive s(g) as (select 1 union all select g + 1 from s where g < ${n})
+       select g, 'name_' || g, round(g * 1.5, 2), strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || g || ' seconds') from s`,
   };
 }
 

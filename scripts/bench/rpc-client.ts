@@ -61,8 +61,28 @@ export class RpcClient {
     return () => set.delete(listener);
   }
 
-  /** Runs one statement on a session and counts what arrives until its query.done. */
-  async runQuery(sessionId: string, sql: string, opts: Record<string, unknown>): Promise<RunOutcome> {
+  /**
+   * Stops reading from the socket (ws pauses the underlying TCP stream), so the bridge sees a slow client through
+   * TCP back-pressure exactly as it would a real one; frames already received are still delivered.
+   */
+  pauseReading(): void {
+    this.#socket.pause();
+  }
+
+  resumeReading(): void {
+    this.#socket.resume();
+  }
+
+  /**
+   * Runs one statement on a session and counts what arrives until its query.done. `onBatch` sees every batch's rows
+   * (for a checksum or a reading-speed limit).
+   */
+  async runQuery(
+    sessionId: string,
+    sql: string,
+    opts: Record<string, unknown>,
+    onBatch?: (rows: unknown[]) => void,
+  ): Promise<RunOutcome> {
     let rows = 0;
     let batches = 0;
     let firstAt = 0;
@@ -76,6 +96,7 @@ export class RpcClient {
         if (firstAt === 0) firstAt = performance.now();
         batches++;
         rows += (p.rows as unknown[]).length;
+        onBatch?.(p.rows as unknown[]);
       });
       const offError = this.on('query.error', (p) => {
         if (p.sessionId === sessionId) early.push(p);

@@ -39,6 +39,20 @@ export interface ConnectorRunOptions {
   signal: AbortSignal;
 }
 
+/**
+ * The server's health as a pooled connector sees it: 'lost' once when pooled connections die or cannot be made after
+ * the pool had worked, then 'recovered' once a probe (or any new connection) succeeds. A session's own client dying
+ * is reported by its runs (DB_CONN_LOST), not here. `reason` never holds a password.
+ */
+export interface HealthEvent {
+  state: 'lost' | 'recovered';
+  reason: string;
+  /** The driver's code when there is one (a SQLSTATE such as 57P01, ECONNREFUSED, PROTOCOL_CONNECTION_LOST). */
+  code?: string;
+}
+
+export type HealthListener = (event: HealthEvent) => void;
+
 export interface Connector {
   readonly type: string;
   /** Connects once and reports the server's version; failures thrown as BridgeError with a registry code. */
@@ -55,6 +69,8 @@ export interface Connector {
   /** Cancels the session's running statement on the server. Resolves true if something was cancelled. */
   cancel(sessionId: string): Promise<boolean>;
   closeSession(sessionId: string): Promise<void>;
+  /** Subscribes to server health events; connectors without a pool (or a server) may not implement it. */
+  onHealth?(listener: HealthListener): void;
   /** Pool statistics for debug.dumpState. */
   poolStats?(): { total?: number; idle?: number; waiting?: number };
   close(): Promise<void>;

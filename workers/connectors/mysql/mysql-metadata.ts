@@ -21,13 +21,15 @@ const COLUMNS_SQL = `SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, C
 const INDEXES_SQL = `SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, INDEX_TYPE
   FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`;
 // KEY_COLUMN_USAGE pairs each column with its referenced column; ORDINAL_POSITION keeps a composite key's order.
-const FOREIGN_KEYS_SQL = `SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA,
-       k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.DELETE_RULE, r.UPDATE_RULE
-  FROM information_schema.KEY_COLUMN_USAGE k
-  JOIN information_schema.REFERENTIAL_CONSTRAINTS r
-    ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME
- WHERE k.TABLE_SCHEMA = ? AND k.REFERENCED_TABLE_NAME IS NOT NULL
- ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`;
+// The rules come from REFERENTIAL_CONSTRAINTS in a second query, joined in JS: the server's join of the two views
+// materialises both for every row (1.3 s on 2,000 foreign keys) where the two reads alone take 0.2 s.
+const FOREIGN_KEY_COLUMNS_SQL = `SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_SCHEMA,
+       REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME
+  FROM information_schema.KEY_COLUMN_USAGE
+ WHERE TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME IS NOT NULL
+ ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION`;
+const FOREIGN_KEY_RULES_SQL = `SELECT TABLE_NAME, CONSTRAINT_NAME, DELETE_RULE, UPDATE_RULE
+  FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?`;
 const ROUTINES_SQL = `SELECT ROUTINE_NAME, ROUTINE_TYPE FROM information_schema.ROUTINES
  WHERE ROUTINE_SCHEMA = ? AND ROUTINE_TYPE IN ('FUNCTION', 'PROCEDURE') ORDER BY ROUTINE_NAME`;
 // MariaDB's JSON is LONGTEXT plus a json_valid(`col`) check; COLUMN_TYPE says 'longtext', this says 'json'.
@@ -132,9 +134,15 @@ async function loadTables(query: MysqlCatalogQuery, database: string, mariadb: b
     if (primary) for (const c of table.columns) c.primaryKey = primary.columns.includes(c.name);
   }
 
-  for (const [tableName, name, column, refSchema, refTable, refColumn, onDelete, onUpdate] of await query(...scoped(FOREIGN_KEYS_SQL, 'k.TABLE_NAME', database, only))) {
+  const rules = new Map<string, { onDelete: unknown; onUpdate: unknown }>();
+  for (const [tableName, name, onDelete, onUpdate] of await query(...scoped(FOREIGN_KEY_RULES_SQL, 'TABLE_NAME', database, only))) {
+    rules.set(`${tableName}\u0000${name}`, { onDelete, onUpdate });
+  }
+  for (const [tableName, name, column, refSchema, refTable, refColumn] of await query(...scoped(FOREIGN_KEY_COLUMNS_SQL, 'TABLE_NAME', database, only))) {
     const table = byName.get(String(tableName));
-    if (!table) continue;
+    // A key column without its constraint row is not a foreign key this user may see (the join dropped it too).
+    const { onDelete, onUpdate } = rules.get(`${tableName}\u0000${name}`) ?? {};
+    if (!table || onDelete === undefined) continue;
     let fk = table.foreignKeys.find((f) => f.name === name);
     if (!fk) {
       fk = {

@@ -4,10 +4,14 @@
  *
  * Catalog work (metadata, type-name lookups, pg_cancel_backend) runs on a second connection: a pool client when one
  * is free, else a short-lived client, so sessions holding every pool slot can still be cancelled.
+ *
+ * Health: an idle pooled client's death (the pool's 'error': pg_terminate_backend, a server restart) or a failed
+ * connect after the pool had worked is reported 'lost' once; a probe then reports 'recovered' (health-monitor.ts).
  */
 import pg from 'pg';
 import { BridgeError, type ConnectionConfig, type ConnectionTestResult, type SchemaMetadata, type TableInfo } from '../../../protocol/index.js';
-import type { Connector, ConnectorRunOptions, RowBatch } from '../connector.js';
+import type { Connector, ConnectorRunOptions, HealthListener, RowBatch } from '../connector.js';
+import { HealthMonitor } from '../health-monitor.js';
 import { pgClientConfig, pgErrorTarget, pgPoolConfig } from './postgres-config.js';
 import { mapPgConnectError, mapPgQueryError, type PgErrorTarget } from './postgres-errors.js';
 import { loadPgMetadata, loadPgTableInfo } from './postgres-metadata.js';
@@ -30,13 +34,16 @@ class PostgresConnector implements Connector {
   readonly #pool: pg.Pool;
   readonly #sessions = new Map<string, PgSession>();
   readonly #types: PgTypeResolver;
+  readonly #health: HealthMonitor;
 
   constructor(config: ConnectionConfig) {
     this.#config = config;
     this.#target = pgErrorTarget(config);
     this.#pool = new pg.Pool(pgPoolConfig(config));
+    this.#health = new HealthMonitor({ probe: () => this.#probe(), secret: config.password });
+    this.#pool.on('connect', () => this.#health.connected());
     // An idle pooled client whose server goes away emits 'error'; without a listener that would kill the worker.
-    this.#pool.on('error', () => undefined);
+    this.#pool.on('error', (err) => this.#health.lost(err.message, codeOf(err)));
     this.#types = new PgTypeResolver((text, values) => this.#catalog(text, values));
   }
 
@@ -48,6 +55,7 @@ class PostgresConnector implements Connector {
       await client.connect();
       const { rows } = await client.query({ text: `SELECT current_setting('server_version')`, rowMode: 'array' });
       const serverVersion = String((rows[0] as unknown[])[0]);
+      this.#health.connected();
       const latencyMs = Math.round(performance.now() - started);
       return { ok: true, message: `Connected to PostgreSQL ${serverVersion}`, serverVersion, latencyMs };
     } catch (err) {
@@ -67,12 +75,7 @@ class PostgresConnector implements Connector {
 
   async openSession(sessionId: string): Promise<void> {
     if (this.#sessions.has(sessionId)) return;
-    let client: pg.PoolClient;
-    try {
-      client = await this.#pool.connect();
-    } catch (err) {
-      throw mapPgConnectError(err, this.#target);
-    }
+    const client = await this.#connectPooled();
     const session: PgSession = { client, pid: 0, run: null, cancelling: null, broken: null };
     // A leased client has no pool listener: its connection dying must not become an uncaught 'error'.
     client.on('error', (err) => {
@@ -125,7 +128,12 @@ class PostgresConnector implements Connector {
     return { total: this.#pool.totalCount, idle: this.#pool.idleCount, waiting: this.#pool.waitingCount };
   }
 
+  onHealth(listener: HealthListener): void {
+    this.#health.subscribe(listener);
+  }
+
   async close(): Promise<void> {
+    this.#health.close();
     for (const id of [...this.#sessions.keys()]) await this.closeSession(id);
     await this.#pool.end();
   }
@@ -159,18 +167,13 @@ class PostgresConnector implements Connector {
     const pool = this.#pool;
     const max = pool.options.max ?? 4;
     if (pool.idleCount > 0 || pool.totalCount < max) {
-      let client: pg.PoolClient;
-      try {
-        client = await pool.connect();
-      } catch (err) {
-        throw mapPgConnectError(err, this.#target);
-      }
+      const client = await this.#connectPooled();
       try {
         const result = await fn(client);
         client.release();
         return result;
       } catch (err) {
-        const mapped = err instanceof BridgeError ? err : mapPgQueryError(err);
+        const mapped = this.#queryFailed(err);
         client.release(mapped.code === 'DB_CONN_LOST');
         throw mapped;
       }
@@ -179,17 +182,62 @@ class PostgresConnector implements Connector {
     client.on('error', () => undefined);
     try {
       await client.connect();
+      this.#health.connected();
     } catch (err) {
-      throw mapPgConnectError(err, this.#target);
+      throw this.#connectFailed(err);
     }
     try {
       return await fn(client);
     } catch (err) {
-      throw err instanceof BridgeError ? err : mapPgQueryError(err);
+      throw this.#queryFailed(err);
     } finally {
       await client.end().catch(() => undefined);
     }
   }
+
+  async #connectPooled(): Promise<pg.PoolClient> {
+    try {
+      return await this.#pool.connect();
+    } catch (err) {
+      throw this.#connectFailed(err);
+    }
+  }
+
+  /** Maps a failed connect, and reports it as a loss when the server (not a full pool) was the reason. */
+  #connectFailed(err: unknown): BridgeError {
+    const mapped = mapPgConnectError(err, this.#target);
+    // "timeout exceeded when trying to connect" is the pool's wait for a free slot, not the server's silence.
+    const serverSide =
+      mapped.code === 'DB_CONN_REFUSED' || (mapped.code === 'DB_TIMEOUT' && !mapped.message.includes('timeout exceeded'));
+    if (serverSide) this.#health.lost(mapped.message, codeOf(mapped.details));
+    return mapped;
+  }
+
+  /** Maps a failed catalog statement; a control client that lost its connection is a loss too. */
+  #queryFailed(err: unknown): BridgeError {
+    const mapped = err instanceof BridgeError ? err : mapPgQueryError(err);
+    if (mapped.code === 'DB_CONN_LOST') this.#health.lost(mapped.message, codeOf(mapped.details));
+    return mapped;
+  }
+
+  /** A fresh connection (never a pooled one, which may be the dead one) under the connect timeout. */
+  async #probe(): Promise<void> {
+    const client = new pg.Client(pgClientConfig(this.#config));
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+}
+
+/** The driver's code (a SQLSTATE or a Node error code), from an error or a BridgeError's details. */
+function codeOf(source: unknown): string | undefined {
+  const bag = (source ?? {}) as { code?: unknown; sqlState?: unknown };
+  const code = bag.sqlState ?? bag.code;
+  return typeof code === 'string' && code.length > 0 ? code : undefined;
 }
 
 function rowsOf(client: pg.ClientBase): (text: string, values: unknown[]) => Promise<(string | null)[][]> {
