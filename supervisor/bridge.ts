@@ -54,6 +54,8 @@ export interface Bridge {
   readonly uiUrl: string | null;
   readonly port: number;
   readonly log: Logger;
+  /** The secret store's state and its unlock (for the CLI's master-password prompt). */
+  readonly secrets: Pick<SecretStore, 'status' | 'unlock'>;
   /** Serves one more client over any transport (stdio, MessagePort; WebSocket clients arrive by themselves). */
   attach(transport: Transport): void;
   /** Graceful: runs cancelled (each with its query.done), workers stopped, files closed. */
@@ -156,7 +158,15 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       await closeLogger(log);
     })());
 
-  return { url: http.url, uiUrl: opts.ui ? http.uiUrl : null, port: http.port, log, attach, close };
+  return {
+    url: http.url,
+    uiUrl: opts.ui ? http.uiUrl : null,
+    port: http.port,
+    log,
+    secrets: { status: () => secrets.status(), unlock: (pw) => secrets.unlock(pw) },
+    attach,
+    close,
+  };
 }
 
 /** The built UI (ui/dist) when present, else the placeholder page in ui/. Works from source and from dist/. */

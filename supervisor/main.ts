@@ -3,8 +3,10 @@
  * The standalone supervisor: `npm start`, the Electron utilityProcess, the soak and fault tests all start this.
  * Prints exactly one ready line when serving (stdout; stderr in --stdio mode, where stdout carries the protocol).
  */
+import type { ReadStream } from 'node:tty';
 import { startBridge, type Bridge } from './bridge.js';
 import { parseCliOptions } from './cli-options.js';
+import { promptForMasterPassword } from './master-password-prompt.js';
 import { packageVersion } from './package-info.js';
 import { createStdioTransport } from './transports/stdio-transport.js';
 
@@ -61,6 +63,12 @@ async function main(): Promise<void> {
 
   const ready = { event: 'ready', url: bridge.url, ...(bridge.uiUrl ? { ui: bridge.uiUrl } : {}), pid: process.pid, version: VERSION };
   (options.stdio ? process.stderr : process.stdout).write(`${JSON.stringify(ready)}\n`);
+
+  // A person at a terminal can unlock the secrets file right here; the bridge already serves meanwhile.
+  const secrets = bridge.secrets.status();
+  if (!options.stdio && process.stdin.isTTY && secrets.backend === 'file' && secrets.locked) {
+    if (!(await promptForMasterPassword(bridge.secrets, process.stdin as ReadStream, process.stderr))) bridge.log.info('secrets left locked at the prompt');
+  }
 }
 
 void main();
