@@ -10,7 +10,7 @@ import {
   type ConnectorStatus,
   type ConnectorStatusEvent,
 } from '../../protocol/index.js';
-import type { WorkerStreamMessage } from '../../workers/worker-messages.js';
+import type { HealthStreamMessage, RunStreamMessage } from '../../workers/worker-messages.js';
 import { DEFAULT_ISOLATION } from '../../workers/connectors/registry.js';
 import type { WorkerHandle } from '../isolation/worker-handle.js';
 import { spawnConnectionWorker } from '../isolation/worker-host.js';
@@ -49,7 +49,7 @@ export class ConnectionActor {
   #type: ConnectionConfig['type'] | null = null;
   #restarts = 0;
   readonly #actor: Actor<typeof connectionMachine>;
-  readonly #runListeners = new Map<string, (msg: WorkerStreamMessage) => void>();
+  readonly #runListeners = new Map<string, (msg: RunStreamMessage) => void>();
   readonly #exitListeners = new Set<(generation: number, reason: string) => void>();
 
   constructor(private readonly deps: ConnectionActorDeps) {
@@ -94,7 +94,7 @@ export class ConnectionActor {
     return this.#worker && this.state === 'ready' ? { worker: this.#worker, generation: this.#generation } : null;
   }
 
-  listenRun(runId: string, listener: (msg: WorkerStreamMessage) => void): () => void {
+  listenRun(runId: string, listener: (msg: RunStreamMessage) => void): () => void {
     this.#runListeners.set(runId, listener);
     return () => this.#runListeners.delete(runId);
   }
@@ -142,7 +142,7 @@ export class ConnectionActor {
     const worker = spawnConnectionWorker({ isolation, name: `${config.type}:${this.connectionId}` });
     const generation = ++this.#generation;
     const log = this.deps.log.child({ connectionId: this.connectionId, generation });
-    worker.onStream((msg) => this.#runListeners.get(msg.runId)?.(msg));
+    worker.onStream((msg) => (msg.type === 'health' ? this.#onServerHealth(msg, log) : this.#runListeners.get(msg.runId)?.(msg)));
     worker.onStderr?.((line) => log.warn({ worker: 'stderr' }, line));
     worker.onExit(({ code, signal, expected }) => {
       if (this.#worker === worker) this.#worker = null;
@@ -162,6 +162,18 @@ export class ConnectionActor {
     }
     this.#worker = worker;
     log.info({ isolation, pid: worker.pid, threadId: worker.threadId }, 'connection worker ready');
+  }
+
+  /**
+   * The database server went away or came back while the worker itself is fine. PROTOCOL.md's statuses have no
+   * 'lost': the connector is re-establishing its connection, which is `restarting` (with the reason), and `ready`
+   * again once a probe reached the server.
+   */
+  #onServerHealth(msg: HealthStreamMessage, log: Logger): void {
+    if (this.state !== 'ready') return;
+    log.warn({ state: msg.state, code: msg.code }, `database server ${msg.state}: ${msg.reason}`);
+    const reason = msg.state === 'lost' ? `database connection lost: ${msg.reason}` : 'database connection recovered';
+    this.deps.emitStatus({ connectionId: this.connectionId, status: msg.state === 'lost' ? 'restarting' : 'ready', reason });
   }
 
   async #stopWorker(): Promise<void> {

@@ -13,7 +13,7 @@ import {
   type RunStatus,
 } from '../../protocol/index.js';
 import { cursorTokenFor } from '../../workers/result-batch-encoder.js';
-import type { WorkerStreamMessage } from '../../workers/worker-messages.js';
+import type { RunStreamMessage } from '../../workers/worker-messages.js';
 import { CreditGate, DEFAULT_CREDIT_WINDOW } from '../flow/credit-gate.js';
 import type { WorkerHandle } from '../isolation/worker-handle.js';
 import type { Logger } from '../log/logger.js';
@@ -220,7 +220,7 @@ export class SessionActor {
     }
   }
 
-  #onStream(run: ActiveRun, gate: CreditGate | null, msg: WorkerStreamMessage): void {
+  #onStream(run: ActiveRun, gate: CreditGate | null, msg: RunStreamMessage): void {
     if (run.finished) return;
     if (msg.type === 'batch') {
       run.rows += msg.rows;

@@ -1,9 +1,10 @@
 /** query.* and metadata.* and history.list — everything that reaches a connection's worker. */
-import { DEFAULT_BATCH_SIZE } from '../../../protocol/index.js';
+import { DEFAULT_BATCH_SIZE, type SchemaMetadata } from '../../../protocol/index.js';
 import type { ConnectionRegistry } from '../../actors/connection-registry.js';
 import type { SessionRegistry } from '../../actors/session-registry.js';
 import type { ConnectionsRepo } from '../../store/connections-repo.js';
 import type { HistoryRepo } from '../../store/history-repo.js';
+import { RawJson } from '../raw-json.js';
 import type { HandlerTable } from '../router.js';
 
 export interface QueryHandlerDeps {
@@ -20,7 +21,10 @@ export function queryHandlers({ repo, connections, sessions, history }: QueryHan
   };
 
   return {
-    'metadata.listSchemas': async ({ connectionId }) => (await workerOf(connectionId)).api.listSchemas(),
+    // Serialized once in the worker and spliced into the response: metadata of thousands of tables is large, and
+    // cloning it into the supervisor only to stringify it again would block the event loop for tens of ms.
+    'metadata.listSchemas': async ({ connectionId }) =>
+      new RawJson<SchemaMetadata>(await (await workerOf(connectionId)).api.listSchemasJson()),
 
     'metadata.tableInfo': async ({ connectionId, tableName, schema }) => (await workerOf(connectionId)).api.tableInfo(tableName, schema),
 

@@ -53,6 +53,22 @@ export function conformanceSuite(getClient: () => TestClient): void {
     await client.call('query.closeSession', { sessionId });
   });
 
+  it('describes the sample schema: tables, a view, columns, indexes and foreign keys', async () => {
+    const conn = await sample();
+    const meta = await getClient().call('metadata.listSchemas', { connectionId: conn.id });
+    const main = meta.schemas.find((s) => s.name === 'main')!;
+    expect(main.tables.map((t) => t.name)).toEqual(expect.arrayContaining(['customers', 'orders', 'order_items', 'products']));
+    expect(main.views.map((v) => v.name)).toContain('order_totals');
+    const items = main.tables.find((t) => t.name === 'order_items')!;
+    expect(items.foreignKeys).toEqual(
+      expect.arrayContaining([expect.objectContaining({ columns: ['order_id'], referencedTable: 'orders', onDelete: 'CASCADE' })]),
+    );
+    const info = await getClient().call('metadata.tableInfo', { connectionId: conn.id, tableName: 'orders' });
+    expect(info).toEqual(main.tables.find((t) => t.name === 'orders'));
+    expect(info.indexes.length).toBeGreaterThan(0);
+    expect(info.columns.find((c) => c.name === 'id')).toMatchObject({ primaryKey: true });
+  });
+
   it('answers malformed JSON with -32700 and id null, and keeps serving', async () => {
     const answer = await rawCall(getClient(), '{"jsonrpc":"2.0","method":', null);
     expect(answer.error?.code).toBe(-32700);
