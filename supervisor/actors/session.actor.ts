@@ -50,12 +50,31 @@ interface ActiveRun {
   batchesRelayed: number;
   worker: WorkerHandle | null;
   pendingFetch: { resolve: (page: RawJson<FetchMoreResult>) => void; reject: (error: BridgeError) => void } | null;
+  /** Set when the supervisor killed a blocked worker because the run passed its timeoutMs. */
+  timedOut: boolean;
 }
 
 let runCounter = 0;
 
 /** How long a worker gets to acknowledge a cancel before it is taken to be blocked in a native call. */
-const CANCEL_ACK_MS = 250;
+const CANCEL_ACK_MS = 500;
+/** How often a run past its timeout checks whether its worker still answers. */
+const TIMEOUT_RECHECK_MS = 500;
+
+/** Whether a call to the worker settles (either way) within `ms`: a worker that cannot answer is blocked. */
+function answersWithin(call: Promise<unknown>, ms: number): Promise<boolean> {
+  return Promise.race([
+    call.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), ms).unref()),
+  ]);
+}
+
+function timeoutError(timeoutMs: number): BridgeErrorShape {
+  return { code: 'DB_TIMEOUT', message: `The run took longer than its timeout of ${timeoutMs} ms`, details: { timeoutMs } };
+}
 
 export class SessionActor {
   readonly sessionId: string;
@@ -86,8 +105,19 @@ export class SessionActor {
   /** Reserves the session's database client now, so createSession reports a connection failure at once. */
   async open(): Promise<void> {
     const { worker, generation } = await this.deps.connection.use();
+    await this.#openOn(worker, generation);
+  }
+
+  /** Leases the session's database client in this worker generation, and gives it back if the session closed meanwhile. */
+  async #openOn(worker: WorkerHandle, generation: number): Promise<void> {
     await worker.api.openSession(this.sessionId);
     this.#openedOn = generation;
+    // close() ran while the lease was on its way (the client left, the idle timer fired): it could not release
+    // what it did not know of, so release it here.
+    if (this.state === 'closed') {
+      this.#openedOn = null;
+      await worker.api.closeSession(this.sessionId).catch(() => undefined);
+    }
   }
 
   run(sql: string, opts: RunOptions): { sessionId: string; runId: string } {
@@ -109,6 +139,7 @@ export class SessionActor {
       batchesRelayed: 0,
       worker: null,
       pendingFetch: null,
+      timedOut: false,
     };
     this.#run = run;
     void this.#execute(run, sql, opts);
@@ -128,13 +159,7 @@ export class SessionActor {
     run.cleanup.push(() => clearTimeout(grace));
     const active = this.deps.connection.current();
     if (active && run.generation === active.generation) {
-      const acked = await Promise.race([
-        active.worker.api.cancelRun(this.sessionId, run.runId).then(
-          () => true,
-          () => true,
-        ),
-        new Promise<false>((resolve) => setTimeout(() => resolve(false), CANCEL_ACK_MS).unref()),
-      ]);
+      const acked = await answersWithin(active.worker.api.cancelRun(this.sessionId, run.runId), CANCEL_ACK_MS);
       // A child process that cannot even answer is stuck inside one native call (a long SQLite step: better-sqlite3
       // has no interrupt). Killing it is the only way to stop it, so do not wait out the whole grace period.
       if (!acked && !run.finished && active.worker.isolation === 'process') {
@@ -186,10 +211,7 @@ export class SessionActor {
   async #execute(run: ActiveRun, sql: string, opts: RunOptions): Promise<void> {
     try {
       const { worker, generation } = await this.deps.connection.use();
-      if (this.#openedOn !== generation) {
-        await worker.api.openSession(this.sessionId);
-        this.#openedOn = generation;
-      }
+      if (this.#openedOn !== generation) await this.#openOn(worker, generation);
       if (run.finished) return;
       if (this.state === 'cancelling') return this.#finish(run, 'cancelled', undefined, undefined);
       run.generation = generation;
@@ -208,16 +230,39 @@ export class SessionActor {
         this.deps.connection.onWorkerExit((gen, reason) => {
           if (gen !== generation) return;
           this.#openedOn = null;
-          if (this.state === 'cancelling') this.#finish(run, 'cancelled', undefined, undefined);
+          if (run.timedOut) this.#finish(run, 'error', undefined, timeoutError(opts.timeoutMs!));
+          else if (this.state === 'cancelling') this.#finish(run, 'cancelled', undefined, undefined);
           else this.#finish(run, 'error', undefined, { code: 'WORKER_CRASHED', message: `The connection's worker died (${reason}); it is being restarted`, details: { connectionId: this.connectionId } });
         }),
       );
       await worker.api.startRun({ sessionId: this.sessionId, runId: run.runId, sql, opts, initialCredit: run.pageMode ? 1 : DEFAULT_CREDIT_WINDOW });
+      if (opts.timeoutMs !== undefined && worker.isolation === 'process') this.#watchTimeout(run, worker, opts.timeoutMs);
     } catch (error) {
       if (run.finished) return;
       const shape = BridgeError.from(error).toShape();
       this.#finish(run, this.state === 'cancelling' ? 'cancelled' : 'error', undefined, shape);
     }
+  }
+
+  /**
+   * The run's deadline lives in the worker, which cannot run its timers while stuck in one native call (a long
+   * SQLite step). Past the deadline, a process worker that no longer answers is killed and the run ends DB_TIMEOUT.
+   * A worker that answers is left alone: its own deadline, which does not count time spent waiting for a slow
+   * client, decides.
+   */
+  #watchTimeout(run: ActiveRun, worker: WorkerHandle, timeoutMs: number): void {
+    const check = async (): Promise<void> => {
+      if (run.finished) return;
+      if (!(await answersWithin(worker.api.poolStats(), CANCEL_ACK_MS)) && !run.finished) {
+        this.deps.log.warn({ sessionId: this.sessionId, runId: run.runId, timeoutMs }, 'run past its timeout in a blocked worker; killing it');
+        run.timedOut = true;
+        this.deps.connection.killWorker();
+        return;
+      }
+      timer = setTimeout(() => void check(), TIMEOUT_RECHECK_MS);
+    };
+    let timer = setTimeout(() => void check(), timeoutMs + TIMEOUT_RECHECK_MS);
+    run.cleanup.push(() => clearTimeout(timer));
   }
 
   #onStream(run: ActiveRun, gate: CreditGate | null, msg: RunStreamMessage): void {
