@@ -2,7 +2,8 @@
  * The connection worker entry. One file for both isolations (a worker thread or a forked child process): it serves
  * exactly one connection, whose full config (secrets included) arrives through `init`, never through argv or env.
  *
- * The WorkerApi is exposed with comlink on the pipe's 'rpc' channel; runs report on the 'stream' channel.
+ * The WorkerApi is exposed with comlink on the pipe's 'rpc' channel; runs and server health (Connector.onHealth)
+ * report on the 'stream' channel.
  */
 import { expose } from 'comlink';
 import { BridgeError, type ConnectionConfig } from '../protocol/index.js';
@@ -45,9 +46,13 @@ const api: WorkerApi = {
     if (connector) throw new BridgeError('INTERNAL', 'The worker is already initialised');
     const factory = await loadConnectorFactory(config.type);
     connector = factory(config);
+    connector.onHealth?.((event) => {
+      if (!shuttingDown) sendStream({ type: 'health', ...event });
+    });
   },
   test: () => requireConnector().testConnection(),
   listSchemas: () => requireConnector().getMetadata(),
+  listSchemasJson: async () => JSON.stringify(await requireConnector().getMetadata()),
   tableInfo: (tableName, schema) => requireConnector().tableInfo(tableName, schema),
   openSession: (sessionId) => requireConnector().openSession(sessionId),
   async startRun(request: RunRequest) {

@@ -3,7 +3,8 @@
  *
  * Two channels share the worker's single message pipe (parentPort or the child's IPC), tagged by `ch`:
  * - 'rpc': comlink request/response for the WorkerApi below;
- * - 'stream': result batches and credits, plain messages (comlink proxies do not cross a process boundary).
+ * - 'stream': result batches and credits, plain messages (comlink proxies do not cross a process boundary), and
+ *   the connection's server health, which belongs to no run: route stream messages by `type` before `runId`.
  */
 import type {
   BridgeErrorShape,
@@ -21,6 +22,11 @@ export interface WorkerApi {
   init(config: ConnectionConfig): Promise<void>;
   test(): Promise<ConnectionTestResult>;
   listSchemas(): Promise<SchemaMetadata>;
+  /**
+   * The same metadata already serialized by the worker, for splicing into a JSON-RPC response: a large schema is
+   * then neither structured-cloned across the boundary as an object graph nor stringified again.
+   */
+  listSchemasJson(): Promise<string>;
   tableInfo(tableName: string, schema?: string): Promise<TableInfo>;
   openSession(sessionId: string): Promise<void>;
   /** Starts a run; it reports only on the stream channel (batch… end). Resolves when the run is accepted. */
@@ -40,8 +46,21 @@ export interface RunRequest {
   initialCredit: number;
 }
 
-/** Worker → supervisor on the stream channel. */
-export type WorkerStreamMessage =
+/** Worker → supervisor on the stream channel: one run's batches and end, or the server's health. */
+export type WorkerStreamMessage = RunStreamMessage | HealthStreamMessage;
+
+/** The server's health seen from the connection's pool (Connector.onHealth); it carries no runId. */
+export interface HealthStreamMessage {
+  type: 'health';
+  state: 'lost' | 'recovered';
+  /** Human-readable; never a password. */
+  reason: string;
+  /** The driver's code when known (57P01, ECONNREFUSED, PROTOCOL_CONNECTION_LOST…). */
+  code?: string;
+}
+
+/** The stream messages of one run, addressed by its runId. */
+export type RunStreamMessage =
   | {
       type: 'batch';
       runId: string;

@@ -4,10 +4,14 @@
  *
  * Catalog work and KILL QUERY run on a second connection: a pool connection when one is free, else a short-lived
  * one, so sessions holding every pool slot can still be cancelled.
+ *
+ * Health: a pooled connection's 'error' while it is not a session's (KILL CONNECTION, the server gone) or a failed
+ * connect after the pool had worked is reported 'lost' once; a probe then reports 'recovered' (health-monitor.ts).
  */
 import mysql from 'mysql2';
 import { BridgeError, type ConnectionConfig, type ConnectionTestResult, type SchemaMetadata, type TableInfo } from '../../../protocol/index.js';
-import type { Connector, ConnectorRunOptions, RowBatch } from '../connector.js';
+import type { Connector, ConnectorRunOptions, HealthListener, RowBatch } from '../connector.js';
+import { HealthMonitor } from '../health-monitor.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, mysqlConnectionOptions, mysqlErrorTarget, mysqlPoolOptions } from './mysql-config.js';
 import { mapMysqlConnectError, mapMysqlQueryError, type MysqlErrorTarget } from './mysql-errors.js';
 import { loadMysqlMetadata, loadMysqlTableInfo } from './mysql-metadata.js';
@@ -45,6 +49,9 @@ class MysqlConnector implements Connector {
   readonly #pool: mysql.Pool;
   readonly #limit: number;
   readonly #sessions = new Map<string, MysqlSession>();
+  /** Connections leased to sessions: their deaths are reported by the sessions' runs, not as server health. */
+  readonly #sessionConnections = new WeakSet<object>();
+  readonly #health: HealthMonitor;
 
   constructor(config: ConnectionConfig) {
     this.#config = config;
@@ -52,8 +59,14 @@ class MysqlConnector implements Connector {
     const options = mysqlPoolOptions(config);
     this.#limit = options.connectionLimit ?? 4;
     this.#pool = mysql.createPool(options);
+    this.#health = new HealthMonitor({ probe: () => this.#probe(), secret: config.password });
     // A pooled connection that dies emits 'error' once per failure; keep a listener so it never goes uncaught.
-    this.#pool.on('connection', (connection) => connection.on('error', () => undefined));
+    this.#pool.on('connection', (connection) => {
+      this.#health.connected();
+      connection.on('error', (err: { message?: string; code?: string }) => {
+        if (!this.#sessionConnections.has(connection)) this.#health.lost(err.message ?? 'Connection lost', err.code);
+      });
+    });
   }
 
   async testConnection(): Promise<ConnectionTestResult> {
@@ -63,6 +76,7 @@ class MysqlConnector implements Connector {
     try {
       const [[version]] = await queryRows(connection, 'SELECT VERSION()', []);
       const serverVersion = String(version);
+      this.#health.connected();
       const latencyMs = Math.round(performance.now() - started);
       const product = serverVersion.includes('MariaDB') ? 'MariaDB' : 'MySQL';
       return { ok: true, message: `Connected to ${product} ${serverVersion}`, serverVersion, latencyMs };
@@ -84,6 +98,7 @@ class MysqlConnector implements Connector {
   async openSession(sessionId: string): Promise<void> {
     if (this.#sessions.has(sessionId)) return;
     const connection = await this.#acquire();
+    this.#sessionConnections.add(connection);
     const session: MysqlSession = { connection, threadId: connection.threadId, run: null, cancelling: null, broken: null };
     // mysql2 reports a lost connection on the connection, not on a streaming query: end the statement being read.
     connection.on('error', (err) => {
@@ -137,7 +152,12 @@ class MysqlConnector implements Connector {
     return { total: pool._allConnections.length, idle: pool._freeConnections.length, waiting: pool._connectionQueue.length };
   }
 
+  onHealth(listener: HealthListener): void {
+    this.#health.subscribe(listener);
+  }
+
   async close(): Promise<void> {
+    this.#health.close();
     for (const id of [...this.#sessions.keys()]) await this.closeSession(id);
     await new Promise<void>((resolve) => this.#pool.end(() => resolve()));
   }
@@ -182,7 +202,7 @@ class MysqlConnector implements Connector {
           connection?.release();
           return;
         }
-        if (err) reject(mapMysqlConnectError(err, this.#target));
+        if (err) reject(this.#connectFailed(err));
         else resolve(connection);
       });
     });
@@ -208,9 +228,37 @@ class MysqlConnector implements Connector {
       if (pooled && mapped.code !== 'DB_CONN_LOST') (connection as mysql.PoolConnection).release();
       else connection.destroy();
       // A one-off connection fails its first query when it cannot connect: that is a connect failure.
-      throw !pooled && isConnectPhase(err) ? mapMysqlConnectError(err, this.#target) : mapped;
+      if (!pooled && isConnectPhase(err)) throw this.#connectFailed(err);
+      if (mapped.code === 'DB_CONN_LOST') this.#health.lost(mapped.message, codeOf(mapped.details));
+      throw mapped;
     }
   }
+
+  /** Maps a failed connect, and reports it as a loss when the server could not be reached or dropped us. */
+  #connectFailed(err: unknown): BridgeError {
+    const mapped = mapMysqlConnectError(err, this.#target);
+    if (mapped.code === 'DB_CONN_REFUSED' || mapped.code === 'DB_TIMEOUT') this.#health.lost(mapped.message, codeOf(mapped.details));
+    return mapped;
+  }
+
+  /** A fresh connection (never a pooled one, which may be the dead one) under the connect timeout. */
+  #probe(): Promise<void> {
+    const connection = mysql.createConnection(mysqlConnectionOptions(this.#config));
+    connection.on('error', () => undefined);
+    return queryRows(connection, 'SELECT 1', []).then(
+      () => connection.destroy(),
+      (err: unknown) => {
+        connection.destroy();
+        throw err;
+      },
+    );
+  }
+}
+
+/** The driver's code (ECONNREFUSED, PROTOCOL_CONNECTION_LOST…) from a BridgeError's details. */
+function codeOf(details: Record<string, unknown> | undefined): string | undefined {
+  const code = details?.code;
+  return typeof code === 'string' && code.length > 0 ? code : undefined;
 }
 
 function isConnectPhase(err: unknown): boolean {
