@@ -24,7 +24,7 @@ interface PtyBridge {
 
 function startOnPty(dataDir: string, token: string): PtyBridge {
   const command = `exec ${process.execPath} --import tsx supervisor/main.ts --port 0 --no-sample --data-dir ${dataDir}`;
-  const env = { ...process.env, DBV_TOKEN: token, DBV_KEYCHAIN_SERVICE: `dbv-test-prompt-${process.pid}` };
+  const env: NodeJS.ProcessEnv = { ...process.env, DBV_TOKEN: token, DBV_KEYCHAIN_SERVICE: `dbv-test-prompt-${process.pid}` };
   delete env.DBUS_SESSION_BUS_ADDRESS;
   const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let screen = '';
