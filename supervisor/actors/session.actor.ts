@@ -91,7 +91,6 @@ export class SessionActor {
     this.connectionId = deps.connection.connectionId;
     this.clientId = deps.client.id;
     this.#actor = createActor(sessionMachine).start();
-    this.#armIdleTimer();
   }
 
   get state(): string {
@@ -106,6 +105,9 @@ export class SessionActor {
   async open(): Promise<void> {
     const { worker, generation } = await this.deps.connection.use();
     await this.#openOn(worker, generation);
+    if (this.state === 'closed') throw new BridgeError('SESSION_NOT_FOUND', `Session ${this.sessionId} was closed while it opened`);
+    // Idle time counts from when the session is usable, not from while its worker was still starting.
+    this.#armIdleTimer();
   }
 
   /** Leases the session's database client in this worker generation, and gives it back if the session closed meanwhile. */

@@ -74,9 +74,9 @@ const col = (name: string, type: string, ordinal: number, more: Partial<TableInf
 const customers: TableInfo = {
   schema: 'sales', name: 'customers', kind: 'table', rowEstimate: 2, comment: 'People who buy',
   columns: [
-    col('id', 'bigint', 1, { nullable: false, primaryKey: true, default: "nextval('sales.customers_id_seq'::regclass)" }),
-    col('email', 'character varying(255)', 2, { nullable: false, comment: 'Login e-mail' }),
-    col('created_at', 'timestamp with time zone', 3, { nullable: false, default: 'now()' }),
+    col('id', 'int8', 1, { nullable: false, primaryKey: true, default: "nextval('sales.customers_id_seq'::regclass)" }),
+    col('email', 'varchar(255)', 2, { nullable: false, comment: 'Login e-mail' }),
+    col('created_at', 'timestamptz', 3, { nullable: false, default: 'now()' }),
   ],
   indexes: [
     { name: 'customers_email_key', columns: ['email'], unique: true, primary: false, method: 'btree' },
@@ -89,9 +89,9 @@ const customers: TableInfo = {
 const orders: TableInfo = {
   schema: 'sales', name: 'orders', kind: 'table', rowEstimate: 3, comment: null,
   columns: [
-    col('region', 'character(2)', 1, { nullable: false, primaryKey: true }),
-    col('order_no', 'integer', 2, { nullable: false, primaryKey: true }),
-    col('customer_id', 'bigint', 3),
+    col('region', 'bpchar(2)', 1, { nullable: false, primaryKey: true }),
+    col('order_no', 'int4', 2, { nullable: false, primaryKey: true }),
+    col('customer_id', 'int8', 3),
     col('total', 'numeric(12,2)', 4),
   ],
   indexes: [
@@ -106,10 +106,10 @@ const orders: TableInfo = {
 const orderLines: TableInfo = {
   schema: 'sales', name: 'order_lines', kind: 'table', rowEstimate: 2, comment: null,
   columns: [
-    col('region', 'character(2)', 1, { nullable: false, primaryKey: true }),
-    col('order_no', 'integer', 2, { nullable: false, primaryKey: true }),
-    col('line', 'integer', 3, { nullable: false, primaryKey: true }),
-    col('parent_line', 'integer', 4),
+    col('region', 'bpchar(2)', 1, { nullable: false, primaryKey: true }),
+    col('order_no', 'int4', 2, { nullable: false, primaryKey: true }),
+    col('line', 'int4', 3, { nullable: false, primaryKey: true }),
+    col('parent_line', 'int4', 4),
   ],
   indexes: [{ name: 'order_lines_pkey', columns: ['region', 'order_no', 'line'], unique: true, primary: true, method: 'btree' }],
   foreignKeys: [
@@ -126,16 +126,16 @@ const auditLog: TableInfo = {
 
 const bigOrders: TableInfo = {
   schema: 'sales', name: 'big_orders', kind: 'view', rowEstimate: null, comment: 'Orders over 100',
-  columns: [col('region', 'character(2)', 1), col('order_no', 'integer', 2), col('total', 'numeric(12,2)', 3)],
+  columns: [col('region', 'bpchar(2)', 1), col('order_no', 'int4', 2), col('total', 'numeric(12,2)', 3)],
   indexes: [], foreignKeys: [],
 };
 
 const weird: TableInfo = {
   schema: 'Mixed Case', name: 'Weird Table', kind: 'table', rowEstimate: 0, comment: null,
   columns: [
-    col('Id', 'integer', 1, { nullable: false, primaryKey: true }),
+    col('Id', 'int4', 1, { nullable: false, primaryKey: true }),
     col('ünïcödé 列', 'text', 2, { default: "'x'::text" }),
-    col('Parent', 'integer', 3),
+    col('Parent', 'int4', 3),
   ],
   indexes: [{ name: 'Weird Table_pkey', columns: ['Id'], unique: true, primary: true, method: 'btree' }],
   foreignKeys: [
@@ -145,7 +145,7 @@ const weird: TableInfo = {
 
 const empl: TableInfo = {
   schema: 'ünï', name: 'Empl', kind: 'table', rowEstimate: 0, comment: null,
-  columns: [col('id', 'integer', 1, { nullable: false, primaryKey: true }), col('manager', 'integer', 2), col('customer', 'bigint', 3)],
+  columns: [col('id', 'int4', 1, { nullable: false, primaryKey: true }), col('manager', 'int4', 2), col('customer', 'int8', 3)],
   indexes: [{ name: 'Empl_pkey', columns: ['id'], unique: true, primary: true, method: 'btree' }],
   foreignKeys: [
     { name: 'Empl_customer_fkey', columns: ['customer'], referencedSchema: 'sales', referencedTable: 'customers', referencedColumns: ['id'], onDelete: 'NO ACTION', onUpdate: 'NO ACTION' },

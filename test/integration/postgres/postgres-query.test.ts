@@ -70,7 +70,7 @@ describe.skipIf(db.skip)('PostgreSQL runs', () => {
     const batches = await collect(run(connector, 'stream', 'SELECT g AS n, g::text AS label FROM generate_series(1, 7) g', { batchSize: 3 }));
     expect(batches.map((b) => b.rows.length)).toEqual([3, 3, 1]);
     expect(batches.map((b) => b.last)).toEqual([false, false, true]);
-    for (const b of batches) expect(b.columns).toEqual([{ name: 'n', type: 'integer' }, { name: 'label', type: 'text' }]);
+    for (const b of batches) expect(b.columns).toEqual([{ name: 'n', type: 'int4' }, { name: 'label', type: 'text' }]);
     expect(rowsByResultSet(batches)[0]).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => [n, String(n)]));
     await connector.closeSession('stream');
   });
@@ -95,7 +95,7 @@ describe.skipIf(db.skip)('PostgreSQL runs', () => {
     expect(batches[1].rows).toEqual([[1, 'a'], [2, 'b'], [3, 'c']]);
     expect(batches[2]).toMatchObject({ rows: [], rowsAffected: 2 });
     expect(batches[3].rows).toEqual([['3']]);
-    expect(batches[3].columns).toEqual([{ name: 'count', type: 'bigint' }]);
+    expect(batches[3].columns).toEqual([{ name: 'count', type: 'int8' }]);
     expect(batches[4]).toMatchObject({ rowsAffected: 3 });
     await connector.closeSession('multi');
   });

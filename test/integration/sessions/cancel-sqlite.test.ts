@@ -1,7 +1,8 @@
 /**
  * Cancelling a SQLite run: a streaming run stops cooperatively between rows (same worker); a statement stuck for
  * minutes inside one native step before its first row cannot be interrupted, so the worker process is killed and
- * replaced — either way the run ends with query.done 'cancelled' and the session keeps working.
+ * replaced — either way the run ends with query.done 'cancelled' and the session keeps working. The same stuck
+ * statement with a timeoutMs ends DB_TIMEOUT the same way (the worker's own deadline cannot fire while it is stuck).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -74,5 +75,20 @@ describe('cancelling a SQLite run', () => {
     const after = await workerOf(client, connectionId);
     expect(after.pid).toBeGreaterThan(0);
     expect(after.pid).not.toBe(before.pid);
+  });
+
+  it('timeoutMs ends that stuck statement with DB_TIMEOUT within seconds, the session usable afterwards', async () => {
+    const { client } = harness;
+    const sessionId = await harness.newSession(connectionId);
+    const before = await workerOf(client, connectionId);
+    const startedAt = Date.now();
+    const run = await runToEnd(client, sessionId, MINUTES_BEFORE_FIRST_ROW, { timeoutMs: 300 });
+    expect(Date.now() - startedAt).toBeLessThan(4_000);
+    expect(run.errors.map((e) => e.error.code)).toEqual(['DB_TIMEOUT']);
+    expect(run.done.status).toBe('error');
+
+    const next = await runToEnd(client, sessionId, 'select 1 as one');
+    expect(next.done.status).toBe('success');
+    expect((await workerOf(client, connectionId)).pid).not.toBe(before.pid);
   });
 });

@@ -42,7 +42,7 @@ for (const dialect of dialects('lifecycle')) {
     });
 
     it('a statement list: result sets in order, rowsAffected on the DML', async () => {
-      const sql = `select 1 as a; select 2 as b; update ${dialect.dmlTable} set id = id where id <= 3`;
+      const sql = `select 1 as a; select 2 as b; update ${dialect.table} set id = id where id <= 3`;
       const run = await runToEnd(harness.client, sessionId, sql);
       expect(run.errors).toEqual([]);
       expect(run.done.status).toBe('success');
@@ -72,8 +72,8 @@ for (const dialect of dialects('lifecycle')) {
     });
 
     it('timeoutMs: query.error DB_TIMEOUT, done error, the session usable afterwards', async () => {
-      // SQLite's timeout is checked between rows (no sleep, and a single long native step cannot be interrupted in
-      // the worker): a long stream is what it can time out.
+      // SQLite has no sleep: a long stream times out between rows here (a statement stuck in one native step is
+      // cancel-sqlite.test.ts's case).
       const sql = dialect.name === 'sqlite' ? dialect.series(50_000_000) : dialect.sleep(30);
       const started = Date.now();
       const run = await runToEnd(harness.client, sessionId, sql, { timeoutMs: 400, batchSize: 1000 });

@@ -21,8 +21,8 @@ export interface SessionBridge {
   stop(): Promise<void>;
 }
 
-export async function startSessionBridge(opts: { sample?: boolean } = {}): Promise<SessionBridge> {
-  const bridge = await startBridgeProcess({ args: ['--no-ui', ...(opts.sample ? [] : ['--no-sample'])] });
+export async function startSessionBridge(opts: { sample?: boolean; args?: string[] } = {}): Promise<SessionBridge> {
+  const bridge = await startBridgeProcess({ args: ['--no-ui', ...(opts.sample ? [] : ['--no-sample']), ...(opts.args ?? [])] });
   const client = await connectWs(bridge.ready.url, bridge.token);
   return {
     bridge,

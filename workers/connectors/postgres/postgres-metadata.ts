@@ -15,6 +15,7 @@ import {
   type SchemaMetadata,
   type TableInfo,
 } from '../../../protocol/index.js';
+import { pgTypeNameSql } from './postgres-types.js';
 
 /** Runs a catalog query and returns rows as arrays of text/null. */
 export type PgCatalogQuery = (text: string, values: unknown[]) => Promise<(string | null)[][]>;
@@ -42,9 +43,11 @@ SELECT n.nspname, c.relname, c.relkind, c.reltuples::float8, ds.description
  ORDER BY 1, 2`;
 
 const columnsSql = (filter: string): string => `
-SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+SELECT n.nspname, c.relname, a.attname, ${pgTypeNameSql('a.atttypid', 'a.atttypmod')}, a.attnotnull,
        pg_get_expr(d.adbin, d.adrelid), ds.description
   FROM pg_catalog.pg_attribute a
+  JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+  LEFT JOIN pg_catalog.pg_type e ON e.oid = t.typelem AND t.typelem <> 0
   JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum

@@ -1,8 +1,8 @@
 /**
  * Result-column types: the RowDescription gives (dataTypeID, dataTypeModifier); the name shown to the user is
- * `format_type(oid, typmod)` — PostgreSQL's own SQL names: `integer`, `bigint`, `numeric(12,2)`,
- * `character varying(255)`, `timestamp with time zone`, `integer[]` — the same names the catalog metadata reports,
- * so a column reads alike in the result grid and in the schema tree.
+ * PostgreSQL's own type name with its modifier, as PROTOCOL.md spells it: `int4`, `int8`, `numeric(12,2)`,
+ * `varchar(255)`, `timestamptz`, `int4[]` (see PG_TYPE_NAME) — the same names the catalog metadata reports, so a
+ * column reads alike in the result grid and in the schema tree.
  *
  * OIDs are per database and a worker serves one connection (one database), so the cache lives as long as the
  * connector. Unseen pairs of one result set are resolved in one catalog query.
@@ -29,8 +29,17 @@ interface CachedType {
 /** Runs one catalog query on some connection other than the busy session client. */
 export type CatalogQuery = (text: string, values: unknown[]) => Promise<unknown[][]>;
 
+/**
+ * SQL for a type's display name: `pg_type.typname` (the element's, plus `[]`, for an array) with the modifier that
+ * format_type() prints, e.g. `(12,2)` or `(255)`. `t`/`e` are the pg_type rows of the type and of its element.
+ */
+export function pgTypeNameSql(oid: string, typmod: string): string {
+  const modifier = `coalesce(substring(format_type(${oid}, ${typmod}) from '(\\([^)]*\\))'), '')`;
+  return `CASE WHEN t.typcategory = 'A' AND e.oid IS NOT NULL THEN e.typname || ${modifier} || '[]' ELSE t.typname || ${modifier} END`;
+}
+
 const LOOKUP_SQL = `
-SELECT u.o::int8::text, u.m, format_type(u.o, u.m), t.typcategory, t.typelem::int8::text, e.typcategory, e.typdelim
+SELECT u.o::int8::text, u.m, ${pgTypeNameSql('u.o', 'u.m')}, t.typcategory, t.typelem::int8::text, e.typcategory, e.typdelim
   FROM unnest($1::oid[], $2::int4[]) AS u(o, m)
   LEFT JOIN pg_catalog.pg_type t ON t.oid = u.o
   LEFT JOIN pg_catalog.pg_type e ON e.oid = t.typelem AND t.typelem <> 0`;
