@@ -2,6 +2,7 @@
  * connection.* — saved connections. The public part of a config goes to app.db, its secrets to the secret store;
  * a worker gets both joined only when it connects.
  */
+import pLimit from 'p-limit';
 import {
   BridgeError,
   type ConnectionConfig,
@@ -110,8 +111,18 @@ export function connectionHandlers(deps: ConnectionHandlerDeps): HandlerTable {
   };
 }
 
+/**
+ * Workers started at once for connection.test of unsaved configs. Each is a thread or process of its own: a batch of
+ * a thousand tests (or a script gone wrong) must queue, not start a thousand workers.
+ */
+const testWorkerSlots = pLimit(4);
+
 /** Tests an unsaved config in a worker of its own, so a hanging or crashing driver cannot touch the supervisor. */
-async function testWithTemporaryWorker(config: ConnectionConfig): Promise<ConnectionTestResult> {
+function testWithTemporaryWorker(config: ConnectionConfig): Promise<ConnectionTestResult> {
+  return testWorkerSlots(() => testInWorker(config));
+}
+
+async function testInWorker(config: ConnectionConfig): Promise<ConnectionTestResult> {
   const started = Date.now();
   const worker = spawnConnectionWorker({ isolation: config.extra?.isolation ?? DEFAULT_ISOLATION[config.type], name: `test:${config.type}` });
   try {
