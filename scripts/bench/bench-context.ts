@@ -6,6 +6,9 @@ import type { BridgeProcess } from './bridge-process.js';
 import type { BenchTarget, DbKind } from './datasets.js';
 import type { RpcClient } from './rpc-client.js';
 
+export const BENCH_CASES = ['throughput', 'latency', 'cancel', 'metadata', 'concurrency', 'memory'] as const;
+export type BenchCase = (typeof BENCH_CASES)[number];
+
 export interface BenchOptions {
   rows: number;
   /** Repetitions of each throughput measurement (median reported). */
@@ -13,9 +16,17 @@ export interface BenchOptions {
   /** Repetitions of the first-batch latency measurement. */
   latencyReps: number;
   metadataReps: number;
+  /** Repetitions of the cancel measurement. */
+  cancelReps: number;
+  /** The memory case's slow run is cancelled after this many seconds if it has not finished. */
+  memorySeconds: number;
+  /** Skip the check-and-generate step of the metadata schema (dbv_bench_meta must then already be complete). */
+  skipMetaSetup: boolean;
+  /** Diagnostic: nice value of the concurrency case's pinging thread (see ping-worker.ts). */
+  pingNice?: number;
   batchSize: number;
   dbs: DbKind[];
-  cases: Array<'throughput' | 'latency' | 'metadata'>;
+  cases: BenchCase[];
   /** 'array' is what the raw side produces; 'object' is the protocol's default row shape. */
   rowFormat: 'array' | 'object';
   /** Profile the bridge's processes into this directory (see bridge-process.ts). */
@@ -26,7 +37,8 @@ export interface BenchOptions {
 
 export interface ResultRow {
   case: string;
-  db: DbKind;
+  /** A DbKind, or a description for a case that mixes databases. */
+  db: string;
   bridge: string;
   raw: string;
   /** bridge ÷ raw for a rate, bridge ÷ raw for a time (the text says which). */

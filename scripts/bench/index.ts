@@ -3,20 +3,24 @@
  * database, with the bridge's figure, the raw figure, their ratio and the target verdict, then peak memory.
  *
  *   node dist/scripts/bench/index.js [--quick] [--rows N] [--reps N] [--latency-reps N] [--metadata-reps N]
+ *                                    [--cancel-reps N] [--memory-seconds N] [--skip-meta-setup] [--ping-nice N]
  *                                    [--batch N] [--row-format array|object] [--db postgres,mysql,sqlite]
- *                                    [--case throughput,latency,metadata] [--cpu-prof DIR]
+ *                                    [--case throughput,latency,cancel,metadata,concurrency,memory] [--cpu-prof DIR]
  *                                    [--sqlite-isolation thread|process]
  * From source: node --import tsx scripts/bench/index.ts …
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { BenchContext, type BenchOptions, type MemoryRow, type ResultRow } from './bench-context.js';
+import { BENCH_CASES, BenchContext, type BenchCase, type BenchOptions, type MemoryRow, type ResultRow } from './bench-context.js';
+import { runCancelCase } from './cancel-case.js';
+import { runConcurrencyCase, type ConcurrencyDetail } from './concurrency-case.js';
+import { runMemoryCase, type MemoryCaseDetail } from './memory-case.js';
 import { startBridge } from './bridge-process.js';
 import { mysqlTarget, postgresTarget, sqliteTarget, type BenchTarget, type DbKind } from './datasets.js';
 import { runFirstBatchCase } from './first-batch-case.js';
 import { runMetadataCase } from './metadata-case.js';
 import { currentRss, formatBytes } from './measure.js';
-import { renderMemory, renderResults } from './report.js';
+import { renderConcurrency, renderMemory, renderResults, renderSlowClientMemory } from './report.js';
 import { RpcClient } from './rpc-client.js';
 import { runThroughputCase } from './throughput-case.js';
 
@@ -30,10 +34,14 @@ function parseOptions(argv: string[]): BenchOptions {
       reps: { type: 'string' },
       'latency-reps': { type: 'string', default: '20' },
       'metadata-reps': { type: 'string', default: '5' },
+      'cancel-reps': { type: 'string', default: '20' },
+      'memory-seconds': { type: 'string', default: '60' },
+      'skip-meta-setup': { type: 'boolean', default: false },
+      'ping-nice': { type: 'string' },
       batch: { type: 'string', default: '500' },
       'row-format': { type: 'string', default: 'array' },
       db: { type: 'string', default: 'postgres,mysql,sqlite' },
-      case: { type: 'string', default: 'throughput,latency,metadata' },
+      case: { type: 'string', default: BENCH_CASES.join(',') },
       'cpu-prof': { type: 'string' },
       'sqlite-isolation': { type: 'string' },
     },
@@ -50,6 +58,10 @@ function parseOptions(argv: string[]): BenchOptions {
     reps: int('reps', values.reps ?? (values.quick ? '3' : '5')),
     latencyReps: int('latency-reps', values['latency-reps']),
     metadataReps: int('metadata-reps', values['metadata-reps']),
+    cancelReps: int('cancel-reps', values['cancel-reps']),
+    memorySeconds: int('memory-seconds', values['memory-seconds']),
+    skipMetaSetup: values['skip-meta-setup'],
+    pingNice: values['ping-nice'] === undefined ? undefined : Number(values['ping-nice']),
     batchSize: int('batch', values.batch),
     rowFormat,
     dbs: values.db.split(',').map((db) => {
@@ -57,8 +69,8 @@ function parseOptions(argv: string[]): BenchOptions {
       return db;
     }),
     cases: values.case.split(',').map((c) => {
-      if (c !== 'throughput' && c !== 'latency' && c !== 'metadata') throw new Error(`unknown --case ${c}`);
-      return c;
+      if (!(BENCH_CASES as readonly string[]).includes(c)) throw new Error(`unknown --case ${c}`);
+      return c as BenchCase;
     }),
     cpuProfDir: values['cpu-prof'],
     sqliteIsolation: values['sqlite-isolation'] === 'thread' ? 'thread' : values['sqlite-isolation'] === 'process' ? 'process' : undefined,
@@ -79,7 +91,10 @@ async function main(): Promise<void> {
   const ctx = new BenchContext(bridge, client);
   const results: ResultRow[] = [];
   const memory: MemoryRow[] = [];
-  log(`bench: node ${process.version}, ${cpus().length} cpus, bridge ${bridge.entry} pid ${bridge.pid}`);
+  const slowClient: MemoryCaseDetail[] = [];
+  let concurrency: ConcurrencyDetail | undefined;
+  const load = loadavg().map((n) => n.toFixed(2)).join(', ');
+  log(`bench: ${new Date().toISOString()}, node ${process.version}, ${cpus().length} cpus, load average ${load}, bridge ${bridge.entry} pid ${bridge.pid}`);
   log(`bench: ${JSON.stringify(opts)}`);
   log(`bench: supervisor RSS at start ${formatBytes(currentRss(bridge.pid))}`);
   try {
@@ -95,17 +110,38 @@ async function main(): Promise<void> {
         log(`first batch ${kind}…`);
         results.push(await runFirstBatchCase(ctx, target, opts, log));
       }
+      if (opts.cases.includes('cancel')) {
+        log(`cancel ${kind}…`);
+        results.push(await runCancelCase(ctx, target, opts, log));
+      }
       if (opts.cases.includes('metadata') && kind !== 'sqlite') {
         log(`metadata ${kind}…`);
         results.push(await runMetadataCase(ctx, kind, opts, log));
       }
     }
+    if (opts.cases.includes('concurrency')) {
+      log('concurrency (2 pg + 2 mysql connections)…');
+      const { row, detail } = await runConcurrencyCase(ctx, opts, log);
+      results.push(row);
+      concurrency = detail;
+    }
   } finally {
     client.close();
     await bridge.stop();
   }
+  // Last, each on a bridge of its own: nothing the cases above left in memory counts.
+  if (opts.cases.includes('memory')) {
+    for (const kind of opts.dbs) {
+      log(`memory ${kind} (fresh bridge, slow run up to ${opts.memorySeconds} s)…`);
+      const { row, detail } = await runMemoryCase(targetFor(kind, opts), opts, log);
+      results.push(row);
+      slowClient.push(detail);
+    }
+  }
   process.stdout.write(`\n${renderResults(results)}\n`);
   if (memory.length > 0) process.stdout.write(`\n${renderMemory(memory, formatBytes)}\n`);
+  if (slowClient.length > 0) process.stdout.write(`\n${renderSlowClientMemory(slowClient, formatBytes)}\n`);
+  if (concurrency) process.stdout.write(`\n${renderConcurrency(concurrency)}\n`);
   process.stdout.write(`\n${results.every((r) => r.met) ? 'all targets met' : `${results.filter((r) => !r.met).length} target(s) missed`}\n`);
 }
 

@@ -37,6 +37,19 @@ export function currentRss(pid: number | 'self'): number | undefined {
 }
 
 /**
+ * Proportional set size in bytes: RSS with each shared page divided among the processes sharing it, so the sum over
+ * the supervisor and a worker child (two Node runtimes mapping the same binary and libraries) is not inflated.
+ */
+export function currentPss(pid: number): number | undefined {
+  try {
+    const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Resets a process's VmHWM to its current RSS (Linux ≥ 4.0: writing 5 to clear_refs), so a peak read later belongs
  * to the phase in between. Only works on our own processes; returns false where it cannot.
  */

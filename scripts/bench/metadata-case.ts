@@ -26,7 +26,7 @@ export async function runMetadataCase(
   log: (line: string) => void,
 ): Promise<ResultRow> {
   const target = kind === 'postgres' ? postgresTarget(META_DATABASE) : mysqlTarget(META_DATABASE);
-  await (kind === 'postgres' ? ensurePostgresMetaSchema(log) : ensureMysqlMetaSchema(log));
+  if (!opts.skipMetaSetup) await (kind === 'postgres' ? ensurePostgresMetaSchema(log) : ensureMysqlMetaSchema(log));
   const config = target.config as unknown as ConnectionConfig;
   const connector = kind === 'postgres' ? createPostgresConnector(config) : createMysqlConnector(config);
   const connectionId = await ctx.connectionFor(target);

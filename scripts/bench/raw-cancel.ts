@@ -98,7 +98,9 @@ async function openMysql(config: HostConfig): Promise<RawCanceller> {
           started = performance.now();
           killing = control.query(`KILL QUERY ${connection.threadId}`);
         });
+        let errored = false;
         const finish = (via: RawCancelOutcome['via']) => {
+          errored = true;
           const cancelMs = performance.now() - started;
           if (!killing) return reject(new Error('raw mysql stream ended before its first batch'));
           killing.then(() => resolve({ cancelMs, via }), reject);
@@ -108,7 +110,10 @@ async function openMysql(config: HostConfig): Promise<RawCanceller> {
           if (err.errno === 1317) finish('error');
           else reject(err as Error);
         });
-        stream.on('end', () => reject(new Error('raw mysql stream ended without being cancelled')));
+        // mysql2 emits 'end' after 'error' too (on close); only an 'end' without an error means KILL came too late.
+        stream.on('end', () => {
+          if (!errored) reject(new Error('raw mysql stream ended without being cancelled'));
+        });
       });
     },
     async close() {
