@@ -6,6 +6,7 @@
  * report on the 'stream' channel.
  */
 import { expose } from 'comlink';
+import { constants, setPriority } from 'node:os';
 import { BridgeError, type ConnectionConfig } from '../protocol/index.js';
 import type { Connector } from './connectors/connector.js';
 import { loadConnectorFactory } from './connectors/registry.js';
@@ -19,12 +20,27 @@ import type { RunRequest, SupervisorStreamMessage, WorkerApi, WorkerStreamMessag
 const SHUTDOWN_RUN_GRACE_MS = 2_000;
 
 registerErrorTransfer();
+yieldCpuToSupervisor();
 
 const pipe = openParentPipe();
 const rpc = new RpcChannelEndpoint((msg) => pipe.send({ ch: 'rpc', msg }));
 const runsBySession = new Map<string, QueryRun>();
 let connector: Connector | undefined;
 let shuttingDown = false;
+
+/**
+ * Bulk row work yields to the supervisor, which answers every client: when the cores are busy, a ping, a cancel or
+ * another connection's batches must not wait behind this worker's reading. On Linux the priority is per thread, so
+ * this lowers only this worker (thread or process), never the supervisor's own thread. Best effort: where the OS
+ * refuses, nothing changes.
+ */
+function yieldCpuToSupervisor(): void {
+  try {
+    setPriority(constants.priority.PRIORITY_BELOW_NORMAL);
+  } catch {
+    // Not permitted here; the worker runs at normal priority.
+  }
+}
 
 function sendStream(msg: WorkerStreamMessage): void {
   pipe.send({ ch: 'stream', msg });
