@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { ConnectorStatusEvent } from '../protocol/index.js';
 import { ConnectionRegistry } from './actors/connection-registry.js';
 import { SessionRegistry } from './actors/session-registry.js';
-import { closeLogger, createLogger, type Logger, type LogLevel } from './log/logger.js';
+import { closeLogger, openLogger, type Logger, type LogLevel } from './log/logger.js';
 import { ClientRegistry } from './rpc/client-registry.js';
 import { connectionHandlers } from './rpc/handlers/connection-handlers.js';
 import { healthHandlers } from './rpc/handlers/health-handlers.js';
@@ -67,7 +67,7 @@ export const DEFAULT_CANCEL_GRACE_MS = 2000;
 
 export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const startedAt = Date.now();
-  const log = createLogger({ dataDir: opts.dataDir, level: opts.logLevel });
+  const log = await openLogger({ dataDir: opts.dataDir, level: opts.logLevel });
   const db: Db = openAppDb(opts.dataDir);
   const repo = new ConnectionsRepo(db);
   const history = new HistoryRepo(db);

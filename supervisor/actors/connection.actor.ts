@@ -161,7 +161,7 @@ export class ConnectionActor {
       throw error;
     }
     this.#worker = worker;
-    log.info({ isolation, pid: worker.pid, threadId: worker.threadId }, 'connection worker ready');
+    log.info({ isolation, workerPid: worker.pid, threadId: worker.threadId }, 'connection worker ready');
   }
 
   /**
