@@ -4,6 +4,7 @@
  * listed here are copied (not `err.sql`, which can be megabytes).
  */
 import { BridgeError, type ErrorCode } from '../../../protocol/index.js';
+import { compactDetails, firstCause, NETWORK_UNREACHABLE, targetFields, withExtraDetails, type ErrorTarget } from '../driver-errors.js';
 
 interface MysqlErrorLike {
   message?: string;
@@ -16,14 +17,8 @@ interface MysqlErrorLike {
   errors?: unknown[];
 }
 
-export interface MysqlErrorTarget {
-  host?: string;
-  port?: number;
-  database?: string;
-  user?: string;
-}
+export type MysqlErrorTarget = ErrorTarget;
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 // 1045 access denied, 1044 no access to the database, 1698 access denied without a password (unix_socket users),
 // 1251 the client does not support the server's auth plugin.
 const AUTH_ERRNOS = new Set([1045, 1044, 1698, 1251]);
@@ -31,31 +26,22 @@ const LOST = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE', 'ER_SER
 // 2006 server has gone away, 2013 lost connection during query, 1927 connection killed (MariaDB), 1053 shutdown.
 const LOST_ERRNOS = new Set([2006, 2013, 1927, 1053]);
 
-function firstCause(err: MysqlErrorLike): MysqlErrorLike {
-  if (err.code === undefined && Array.isArray(err.errors) && err.errors.length > 0) return err.errors[0] as MysqlErrorLike;
-  return err;
-}
-
 function errnoOf(err: MysqlErrorLike): number | undefined {
   return typeof err.errno === 'number' ? err.errno : undefined;
 }
 
 function driverDetails(err: MysqlErrorLike, target: MysqlErrorTarget, extra?: Record<string, unknown>): Record<string, unknown> {
-  const details: Record<string, unknown> = {};
-  const put = (key: string, value: unknown): void => {
-    if (value !== undefined && value !== null && value !== '') details[key] = value;
-  };
-  put('host', target.host);
-  put('port', target.port);
-  put('database', target.database);
-  put('user', target.user);
-  put('code', err.code);
-  put('errno', err.errno);
-  put('sqlState', err.sqlState);
-  put('syscall', err.syscall);
-  if (err.fatal === true) details.fatal = true;
-  if (extra) Object.assign(details, extra);
-  return details;
+  return compactDetails(
+    {
+      ...targetFields(target),
+      code: err.code,
+      errno: err.errno,
+      sqlState: err.sqlState,
+      syscall: err.syscall,
+      fatal: err.fatal === true ? true : undefined,
+    },
+    extra,
+  );
 }
 
 function messageOf(err: MysqlErrorLike): string {
@@ -70,7 +56,7 @@ export function mapMysqlConnectError(raw: unknown, target: MysqlErrorTarget): Br
   let code: ErrorCode;
   // mysql2's connectTimeout fires with code ETIMEDOUT; so does a TCP connect that the kernel gives up on.
   if (err.code === 'ETIMEDOUT') code = 'DB_TIMEOUT';
-  else if (err.code !== undefined && UNREACHABLE.has(err.code)) code = 'DB_CONN_REFUSED';
+  else if (err.code !== undefined && NETWORK_UNREACHABLE.has(err.code)) code = 'DB_CONN_REFUSED';
   else if (errno !== undefined && AUTH_ERRNOS.has(errno)) code = 'DB_AUTH_FAILED';
   else if (errno === 1049 || err.code === 'ER_BAD_DB_ERROR') code = 'DB_NOT_FOUND';
   else if ((err.code !== undefined && LOST.has(err.code)) || (errno !== undefined && LOST_ERRNOS.has(errno))) code = 'DB_CONN_REFUSED';
@@ -80,9 +66,7 @@ export function mapMysqlConnectError(raw: unknown, target: MysqlErrorTarget): Br
 
 /** Failures of a statement on an established connection. */
 export function mapMysqlQueryError(raw: unknown, extra?: Record<string, unknown>): BridgeError {
-  if (raw instanceof BridgeError) {
-    return extra ? new BridgeError(raw.code, raw.message, { ...raw.details, ...extra }) : raw;
-  }
+  if (raw instanceof BridgeError) return withExtraDetails(raw, extra);
   const err = firstCause((raw ?? {}) as MysqlErrorLike);
   const errno = errnoOf(err);
   let code: ErrorCode;

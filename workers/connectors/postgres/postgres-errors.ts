@@ -4,6 +4,7 @@
  * the config, and only the fields listed here are copied.
  */
 import { BridgeError, type ErrorCode } from '../../../protocol/index.js';
+import { compactDetails, firstCause, NETWORK_UNREACHABLE, targetFields, withExtraDetails, type ErrorTarget } from '../driver-errors.js';
 
 interface PgErrorLike {
   message?: string;
@@ -28,14 +29,8 @@ interface PgErrorLike {
   errors?: unknown[];
 }
 
-export interface PgErrorTarget {
-  host?: string;
-  port?: number;
-  database?: string;
-  user?: string;
-}
+export type PgErrorTarget = ErrorTarget;
 
-const NETWORK_UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 // Class 08 is "connection exception"; 57P01..57P03 are admin/crash shutdown and "cannot connect now".
 const LOST_SQLSTATES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
@@ -51,42 +46,30 @@ function isConnectTimeout(err: PgErrorLike): boolean {
   return CONNECT_TIMEOUT_MESSAGES.some((m) => message.includes(m));
 }
 
-/** Node may wrap several failed attempts (IPv4 and IPv6 of `localhost`) in an AggregateError. */
-function firstCause(err: PgErrorLike): PgErrorLike {
-  if (err.code === undefined && Array.isArray(err.errors) && err.errors.length > 0) {
-    return err.errors[0] as PgErrorLike;
-  }
-  return err;
-}
-
 function driverDetails(err: PgErrorLike, target: PgErrorTarget, extra?: Record<string, unknown>): Record<string, unknown> {
-  const details: Record<string, unknown> = {};
-  const put = (key: string, value: unknown): void => {
-    if (value !== undefined && value !== null && value !== '') details[key] = value;
-  };
-  put('host', target.host);
-  put('port', target.port);
-  put('database', target.database);
-  put('user', target.user);
   const isSqlState = typeof err.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code);
-  put(isSqlState ? 'sqlState' : 'code', err.code);
-  put('errno', err.errno);
-  put('syscall', err.syscall);
-  put('severity', err.severity);
-  put('position', err.position === undefined ? undefined : Number(err.position));
-  put('internalPosition', err.internalPosition === undefined ? undefined : Number(err.internalPosition));
-  put('internalQuery', err.internalQuery);
-  put('hint', err.hint);
-  put('detail', err.detail);
-  put('where', err.where);
-  put('schema', err.schema);
-  put('table', err.table);
-  put('column', err.column);
-  put('dataType', err.dataType);
-  put('constraint', err.constraint);
-  put('routine', err.routine);
-  if (extra) Object.assign(details, extra);
-  return details;
+  return compactDetails(
+    {
+      ...targetFields(target),
+      [isSqlState ? 'sqlState' : 'code']: err.code,
+      errno: err.errno,
+      syscall: err.syscall,
+      severity: err.severity,
+      position: err.position === undefined ? undefined : Number(err.position),
+      internalPosition: err.internalPosition === undefined ? undefined : Number(err.internalPosition),
+      internalQuery: err.internalQuery,
+      hint: err.hint,
+      detail: err.detail,
+      where: err.where,
+      schema: err.schema,
+      table: err.table,
+      column: err.column,
+      dataType: err.dataType,
+      constraint: err.constraint,
+      routine: err.routine,
+    },
+    extra,
+  );
 }
 
 function messageOf(err: PgErrorLike): string {
@@ -111,9 +94,7 @@ export function mapPgConnectError(raw: unknown, target: PgErrorTarget): BridgeEr
 
 /** Failures of a statement on an established connection. */
 export function mapPgQueryError(raw: unknown, extra?: Record<string, unknown>): BridgeError {
-  if (raw instanceof BridgeError) {
-    return extra ? new BridgeError(raw.code, raw.message, { ...raw.details, ...extra }) : raw;
-  }
+  if (raw instanceof BridgeError) return withExtraDetails(raw, extra);
   const err = firstCause((raw ?? {}) as PgErrorLike);
   let code: ErrorCode;
   // Class 42 holds both syntax errors (42601) and "undefined table" (42P01); only the former is a syntax error.
