@@ -10,7 +10,9 @@ export interface EncodedBatchInput {
   resultSetIndex: number;
   batchIndex: number;
   columns: ColumnMeta[];
-  rows: unknown[][];
+  rows: unknown[][] | string[];
+  /** Each row is already its JSON text in this run's rowFormat (RowBatch.rowsAreJson). */
+  rowsAreJson?: true;
   complete: boolean;
   rowsAffected?: number;
   cursorToken?: string;
@@ -40,17 +42,23 @@ export class ResultBatchEncoder {
 
   encode(input: EncodedBatchInput): string {
     const columns = this.#rowFormat === 'object' ? this.#keyedColumns(input.columns) : input.columns;
-    const params: QueryResultEvent = {
+    const params: Omit<QueryResultEvent, 'rows'> & { rows?: QueryResultEvent['rows'] } = {
       sessionId: this.#sessionId,
       runId: this.#runId,
       resultSetIndex: input.resultSetIndex,
       batchIndex: input.batchIndex,
-      rows: (this.#rowFormat === 'object' ? rowsAsObjects(input.rows, columns) : input.rows) as QueryResultEvent['rows'],
       columns,
       complete: input.complete,
     };
     if (input.rowsAffected !== undefined) params.rowsAffected = input.rowsAffected;
     if (input.cursorToken !== undefined) params.cursorToken = input.cursorToken;
+    if (input.rowsAreJson) {
+      // Spliced, never parsed: the object's closing brace gives way to the rows.
+      const head = JSON.stringify(params);
+      return `${head.slice(0, -1)},"rows":[${(input.rows as string[]).join(',')}]}`;
+    }
+    const rows = input.rows as unknown[][];
+    params.rows = (this.#rowFormat === 'object' ? rowsAsObjects(rows, columns) : rows) as QueryResultEvent['rows'];
     return JSON.stringify(params);
   }
 

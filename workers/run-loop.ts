@@ -84,9 +84,11 @@ export class QueryRun {
 
   async #stream(): Promise<void> {
     const { opts, sessionId, runId } = this.#request;
-    const encoder = new ResultBatchEncoder(sessionId, runId, opts.rowFormat ?? 'object');
+    const rowFormat = opts.rowFormat ?? 'object';
+    const encoder = new ResultBatchEncoder(sessionId, runId, rowFormat);
     const batches = this.#connector.runQuery(sessionId, this.#request.sql, {
       batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE,
+      rowFormat,
       params: opts.params,
       signal: this.#abort.signal,
     });

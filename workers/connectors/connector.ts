@@ -12,13 +12,17 @@ import type {
   SchemaMetadata,
   TableInfo,
 } from '../../protocol/index.js';
+import type { RowFormat } from '../result-batch-encoder.js';
 
-/** One batch of rows of one result set, values already JSON-safe (see json-safe.ts), rows as arrays. */
+/** One batch of rows of one result set, values already JSON-safe (see json-safe.ts). */
 export interface RowBatch {
   /** Index of the statement's result set within the run (0 for a single statement). */
   resultSetIndex: number;
   columns: ColumnMeta[];
-  rows: unknown[][];
+  /** Rows as arrays of cells; with `rowsAreJson`, each row's JSON text in the run's rowFormat instead. */
+  rows: unknown[][] | string[];
+  /** The database serialized the rows itself (SQLite, sqlite-json-rows.ts): the worker splices them unparsed. */
+  rowsAreJson?: true;
   /** True on the last batch of this result set. */
   last: boolean;
   /**
@@ -34,6 +38,11 @@ export interface RowBatch {
 export interface ConnectorRunOptions {
   /** Rows per batch; the connector reads this many from the driver per pull. */
   batchSize: number;
+  /**
+   * The client's row shape. A connector that can serialize rows itself (RowBatch.rowsAreJson) does so only when
+   * told it; without it every connector returns arrays of cells.
+   */
+  rowFormat?: RowFormat;
   params?: unknown[];
   /** Aborted when the run is cancelled or timed out; the connector stops reading and cancels on the server. */
   signal: AbortSignal;

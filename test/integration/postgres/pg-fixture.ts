@@ -43,10 +43,10 @@ export async function collect(batches: AsyncIterable<RowBatch>): Promise<RowBatc
   return out;
 }
 
-/** Rows of each result set, concatenated across batches. */
+/** Rows of each result set, concatenated across batches (the pg and mysql connectors never return rowsAreJson). */
 export function rowsByResultSet(batches: RowBatch[]): unknown[][][] {
   const out: unknown[][][] = [];
-  for (const b of batches) (out[b.resultSetIndex] ??= []).push(...b.rows);
+  for (const b of batches) (out[b.resultSetIndex] ??= []).push(...(b.rows as unknown[][]));
   return out;
 }
 

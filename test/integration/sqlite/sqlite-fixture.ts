@@ -32,7 +32,10 @@ export function sqliteFixture(ddl: string, extra: Record<string, boolean> = {}):
   };
 }
 
-/** Runs `sql` on the session to the end and returns every batch. */
+/**
+ * Runs `sql` on the session to the end and returns every batch, rows as arrays of cells: rows that SQLite
+ * serialized itself (RowBatch.rowsAreJson) are parsed, so a test sees the values a client receives either way.
+ */
 export async function runAll(
   connector: Connector,
   sessionId: string,
@@ -42,11 +45,18 @@ export async function runAll(
   const batches: RowBatch[] = [];
   const run = connector.runQuery(sessionId, sql, {
     batchSize: opts.batchSize ?? 500,
+    rowFormat: 'array',
     params: opts.params,
     signal: opts.signal ?? new AbortController().signal,
   });
-  for await (const batch of run) batches.push(batch);
+  for await (const batch of run) batches.push(decodeRows(batch));
   return batches;
+}
+
+export function decodeRows(batch: RowBatch): RowBatch {
+  if (!batch.rowsAreJson) return batch;
+  const { rowsAreJson: _, ...rest } = batch;
+  return { ...rest, rows: (batch.rows as string[]).map((row) => JSON.parse(row) as unknown[]) };
 }
 
 /** The error a promise rejects with (fails the test if it resolves). */

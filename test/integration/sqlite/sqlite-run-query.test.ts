@@ -60,6 +60,7 @@ describe('SQLite runQuery', () => {
     const seen: number[] = [];
     const run = fx.connector.runQuery('s1', 'insert into t values (10); insert into nope values (1); insert into t values (11)', {
       batchSize: 100,
+      rowFormat: 'array',
       signal: new AbortController().signal,
     });
     const err = await rejection((async () => {
@@ -109,7 +110,7 @@ describe('SQLite runQuery', () => {
 
   it('stops iterating when the signal aborts, and the session can run again', async () => {
     const controller = new AbortController();
-    const run = fx.connector.runQuery('s1', 'select id from items', { batchSize: 100, signal: controller.signal })[Symbol.asyncIterator]();
+    const run = fx.connector.runQuery('s1', 'select id from items', { batchSize: 100, rowFormat: 'array', signal: controller.signal })[Symbol.asyncIterator]();
     expect((await run.next()).value?.rows).toHaveLength(100);
     controller.abort();
     expect(await rejection(run.next())).toMatchObject({ code: 'QUERY_CANCELLED' });
@@ -119,7 +120,7 @@ describe('SQLite runQuery', () => {
 
   it('cancel(sessionId) stops a running list and reports whether something was running', async () => {
     expect(await fx.connector.cancel('s1')).toBe(false);
-    const run = fx.connector.runQuery('s1', 'select id from items', { batchSize: 100, signal: new AbortController().signal })[
+    const run = fx.connector.runQuery('s1', 'select id from items', { batchSize: 100, rowFormat: 'array', signal: new AbortController().signal })[
       Symbol.asyncIterator
     ]();
     await run.next();
@@ -138,7 +139,7 @@ describe('SQLite runQuery', () => {
   });
 
   it('answers SESSION_BUSY while a run holds the session, SESSION_NOT_FOUND for an unknown one', async () => {
-    const run = fx.connector.runQuery('s1', 'select id from items', { batchSize: 10, signal: new AbortController().signal })[
+    const run = fx.connector.runQuery('s1', 'select id from items', { batchSize: 10, rowFormat: 'array', signal: new AbortController().signal })[
       Symbol.asyncIterator
     ]();
     await run.next();
@@ -149,7 +150,7 @@ describe('SQLite runQuery', () => {
   });
 
   it('closeSession during a paused run closes the handle when the run ends', async () => {
-    const run = fx.connector.runQuery('s1', 'select id from items', { batchSize: 10, signal: new AbortController().signal })[
+    const run = fx.connector.runQuery('s1', 'select id from items', { batchSize: 10, rowFormat: 'array', signal: new AbortController().signal })[
       Symbol.asyncIterator
     ]();
     await run.next();

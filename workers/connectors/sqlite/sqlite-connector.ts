@@ -77,6 +77,7 @@ class SqliteConnector implements Connector {
     try {
       yield* runStatements(session.db, sql, {
         batchSize: opts.batchSize,
+        rowFormat: opts.rowFormat,
         params: opts.params,
         signal: AbortSignal.any([opts.signal, run.signal]),
       });

@@ -3,6 +3,7 @@
  */
 import Database from 'better-sqlite3';
 import { BridgeError, type ConnectionConfig, type ErrorCode } from '../../../protocol/index.js';
+import { registerJsonRowFunctions } from './sqlite-json-rows.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -37,6 +38,7 @@ export function openDatabase(config: ConnectionConfig): SqliteDatabase {
     throw openError(err, path);
   }
   db.defaultSafeIntegers(true);
+  registerJsonRowFunctions(db);
   return db;
 }
 

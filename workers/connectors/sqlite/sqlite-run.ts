@@ -8,16 +8,23 @@
  */
 import type Database from 'better-sqlite3';
 import { BridgeError, type ColumnMeta } from '../../../protocol/index.js';
+import type { RowFormat } from '../../result-batch-encoder.js';
 import type { RowBatch } from '../connector.js';
 import { rowToJsonSafe } from '../json-safe.js';
 import { splitStatements } from '../sql-split.js';
 import { toBridgeError, toSqliteParam, type SqliteDatabase } from './sqlite-database.js';
+import { prepareJsonRows } from './sqlite-json-rows.js';
 import { isNullable } from './sqlite-metadata.js';
 
 export interface SqliteRunOptions {
   batchSize: number;
   params?: unknown[];
   signal: AbortSignal;
+  /**
+   * The run's row shape: given it, rows are serialized by SQLite in it (sqlite-json-rows.ts) where the statement
+   * allows; without it every row is an array of cells read through the generic path (JS values, json-safe.ts).
+   */
+  rowFormat?: RowFormat;
 }
 
 /**
@@ -40,7 +47,10 @@ export async function* runStatements(db: SqliteDatabase, sql: string, opts: Sqli
       // `final` lets the worker send the run's last batch without first reading past it (RowBatch.final).
       const isLastStatement = index === statements.length - 1;
       if (stmt.reader) {
-        for await (const batch of readRows(db, stmt, index, params, opts)) yield isLastStatement && batch.last ? { ...batch, final: true } : batch;
+        const columns = describeColumns(db, stmt);
+        const jsonRows = opts.rowFormat === undefined ? undefined : prepareJsonRows(db, statements[index], columns, opts.rowFormat);
+        const rows = jsonRows ? readJsonRows(jsonRows, index, columns, params, opts) : readRows(stmt, index, columns, params, opts);
+        for await (const batch of rows) yield isLastStatement && batch.last ? { ...batch, final: true } : batch;
       } else {
         const info = stmt.run(...params);
         yield { resultSetIndex: index, columns: [], rows: [], last: true, final: isLastStatement, rowsAffected: Number(info.changes) };
@@ -51,28 +61,49 @@ export async function* runStatements(db: SqliteDatabase, sql: string, opts: Sqli
   }
 }
 
-async function* readRows(
-  db: SqliteDatabase,
+/** The generic path: better-sqlite3's JS values, made JSON-safe cell by cell. */
+function readRows(
   stmt: Database.Statement<unknown[]>,
   resultSetIndex: number,
+  columns: ColumnMeta[],
   params: unknown[],
   opts: SqliteRunOptions,
 ): AsyncGenerator<RowBatch> {
-  const columns = describeColumns(db, stmt);
-  const batchSize = Math.max(1, opts.batchSize);
   const rows = stmt.raw(true).iterate(...params) as IterableIterator<unknown[]>;
+  return inBatches(rows, rowToJsonSafe, (batch, last) => ({ resultSetIndex, columns, rows: batch, last }), opts);
+}
+
+/** The fast path: each row arrives as its JSON text, made by SQLite (sqlite-json-rows.ts). */
+function readJsonRows(
+  stmt: Database.Statement<unknown[]>,
+  resultSetIndex: number,
+  columns: ColumnMeta[],
+  params: unknown[],
+  opts: SqliteRunOptions,
+): AsyncGenerator<RowBatch> {
+  const rows = stmt.iterate(...params) as IterableIterator<string>;
+  return inBatches(rows, (row) => row, (batch, last) => ({ resultSetIndex, columns, rows: batch, rowsAreJson: true, last }), opts);
+}
+
+async function* inBatches<Row>(
+  rows: IterableIterator<Row>,
+  convert: (row: Row) => Row,
+  toBatch: (rows: Row[], last: boolean) => RowBatch,
+  opts: SqliteRunOptions,
+): AsyncGenerator<RowBatch> {
+  const batchSize = Math.max(1, opts.batchSize);
   try {
     // One row is read ahead so the batch that ends the result set can say so.
     let pending = rows.next();
     for (;;) {
-      const batch: unknown[][] = [];
+      // No cancel check inside a batch: the signal can only change when the event loop runs, between batches.
+      const batch: Row[] = [];
       while (!pending.done && batch.length < batchSize) {
-        batch.push(rowToJsonSafe(pending.value));
-        throwIfCancelled(opts.signal);
+        batch.push(convert(pending.value));
         pending = rows.next();
       }
       const last = pending.done === true;
-      yield { resultSetIndex, columns, rows: batch, last };
+      yield toBatch(batch, last);
       if (last) return;
       // Let queued messages (a cancel from the supervisor) run even when the consumer pulls without pause.
       await new Promise<void>((resolve) => setImmediate(resolve));
