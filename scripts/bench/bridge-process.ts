@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { SUPERVISOR_NODE_FLAGS } from '../../supervisor/node-flags.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const RUNNING_FROM_DIST = import.meta.url.endsWith('.js') && HERE.includes(`${join('dist', 'scripts')}`);
@@ -40,7 +41,8 @@ export async function startBridge(opts: StartBridgeOptions = {}): Promise<Bridge
   // --cpu-prof is refused in NODE_OPTIONS, so it goes on the command line: it profiles the supervisor (and its worker
   // threads if they inherit execArgv); a process-isolated worker is forked with its own execArgv and is not profiled.
   const profile = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
-  const entry = [...profile, ...(useDist ? [distEntry] : ['--import', 'tsx', join(REPO_ROOT, 'supervisor/main.ts')])];
+  // Launched as `npm start` launches it: with the bridge's V8 flags (supervisor/node-flags.ts).
+  const entry = [...profile, ...SUPERVISOR_NODE_FLAGS, ...(useDist ? [distEntry] : ['--import', 'tsx', join(REPO_ROOT, 'supervisor/main.ts')])];
   // The token goes through the environment, never argv (visible to every local user in `ps`).
   const child = spawn(process.execPath, [...entry, '--port', '0', '--data-dir', dataDir, '--no-sample', '--no-ui', '--log-level', 'warn'], {
     cwd: REPO_ROOT,

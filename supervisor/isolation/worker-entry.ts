@@ -8,6 +8,7 @@
  *   entry. That bootstrap is only ever used in source mode, so it does not need to exist under dist/.
  */
 import { fileURLToPath } from 'node:url';
+import { WORKER_PROCESS_NODE_FLAGS } from '../node-flags.js';
 
 const fromSource = import.meta.url.endsWith('.ts');
 
@@ -30,7 +31,7 @@ export interface ProcessLaunch {
 }
 
 export function processLaunch(maxOldGenerationSizeMb?: number): ProcessLaunch {
-  const execArgv = fromSource ? ['--import', 'tsx'] : [];
+  const execArgv = [...WORKER_PROCESS_NODE_FLAGS, ...(fromSource ? ['--import', 'tsx'] : [])];
   if (maxOldGenerationSizeMb !== undefined) execArgv.push(`--max-old-space-size=${maxOldGenerationSizeMb}`);
   return { modulePath: fileURLToPath(WORKER_ENTRY_URL), execArgv };
 }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { SUPERVISOR_NODE_FLAGS } from '../../supervisor/node-flags.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -43,7 +44,8 @@ export interface StartBridgeOptions {
 export async function startBridgeProcess(opts: StartBridgeOptions = {}): Promise<BridgeProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'dbv-test-'));
   const token = opts.token ?? `test-token-${Math.random().toString(36).slice(2)}`;
-  const entry = opts.fromDist ? [join(REPO_ROOT, 'dist/supervisor/main.js')] : ['--import', 'tsx', join(REPO_ROOT, 'supervisor/main.ts')];
+  // The same V8 flags as every other launcher (supervisor/node-flags.ts).
+  const entry = [...SUPERVISOR_NODE_FLAGS, ...(opts.fromDist ? [join(REPO_ROOT, 'dist/supervisor/main.js')] : ['--import', 'tsx', join(REPO_ROOT, 'supervisor/main.ts')])];
   const args = [...entry, '--port', '0', '--data-dir', dataDir, ...(opts.stdio ? ['--stdio'] : []), ...(opts.args ?? [])];
   // The token goes through the environment, never argv (visible to every local user in `ps`).
   const child = spawn(process.execPath, args, {
