@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
+#!/usr/bin/env -S node --max-semi-space-size=4 --single-threaded-gc
 /**
  * The standalone supervisor: `npm start`, the Electron utilityProcess, the soak and fault tests all start this.
  * Prints exactly one ready line when serving (stdout; stderr in --stdio mode, where stdout carries the protocol).

@@ -6,6 +6,7 @@ import { wrap } from 'comlink';
 import { BridgeError } from '../../protocol/index.js';
 import { registerErrorTransfer } from '../../workers/error-transfer.js';
 import type { SupervisorStreamMessage, WorkerApi, WorkerStreamMessage } from '../../workers/worker-messages.js';
+import { relayScheduler } from '../flow/relay-scheduler.js';
 import type { ChildExit, ChildPipe } from './child-pipe.js';
 import { CrashSafeEndpoint } from './crash-safe-endpoint.js';
 import { spawnProcessChild } from './process-child.js';
@@ -38,17 +39,25 @@ export function spawnConnectionWorker(options: SpawnWorkerOptions): WorkerHandle
   child.onOutput((line, source) => {
     for (const handler of outputHandlers) handler(line, source);
   });
+  // Stream messages, and the exit that may follow them, are handled through the relay scheduler: in order, in slices
+  // that let the event loop answer requests in between (relay-scheduler.ts). RPC replies are not stream work.
   child.onMessage((message) => {
     if (message.ch === 'rpc') endpoint.deliver(message.msg);
     else if (message.ch === 'stream') {
-      for (const handler of streamHandlers) handler(message.msg as WorkerStreamMessage);
+      const msg = message.msg as WorkerStreamMessage;
+      relayScheduler.enqueue(() => {
+        for (const handler of streamHandlers) handler(msg);
+      });
     }
   });
   child.onExit((exit) => {
-    exitInfo = { ...exit, expected: stopping };
+    const info: WorkerExitInfo = { ...exit, expected: stopping };
+    exitInfo = info;
     endpoint.fail(exitError(options, exit, stopping));
-    for (const handler of exitHandlers.splice(0)) handler(exitInfo);
-    exitedPromiseResolve();
+    relayScheduler.enqueue(() => {
+      for (const handler of exitHandlers.splice(0)) handler(info);
+      exitedPromiseResolve();
+    });
   });
 
   const handle: WorkerHandle = {
