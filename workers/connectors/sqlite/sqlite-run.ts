@@ -28,8 +28,9 @@ export interface SqliteRunOptions {
 }
 
 /**
- * Yields every result set of `sql` in order: a reader statement as batches of array rows (the last one flagged,
- * an empty result set as one empty batch), any other statement as one empty batch with rowsAffected.
+ * Yields every result set of `sql` in order: a reader statement as batches of rows (the last one flagged, an empty
+ * result set as one empty batch) — JSON texts made by SQLite when `rowFormat` is given and the statement can be
+ * wrapped, else arrays of cells — and any other statement as one empty batch with rowsAffected.
  * A failure in statement k ends the list; the error's details carry `statementIndex: k`.
  */
 export async function* runStatements(db: SqliteDatabase, sql: string, opts: SqliteRunOptions): AsyncGenerator<RowBatch> {
@@ -85,6 +86,7 @@ function readJsonRows(
   return inBatches(rows, (row) => row, (batch, last) => ({ resultSetIndex, columns, rows: batch, rowsAreJson: true, last }), opts);
 }
 
+/** Cuts a row iterator into RowBatches of `batchSize`, yielding to the event loop between batches. */
 async function* inBatches<Row>(
   rows: IterableIterator<Row>,
   convert: (row: Row) => Row,
