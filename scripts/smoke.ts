@@ -11,11 +11,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
+import { SUPERVISOR_NODE_FLAGS } from '../supervisor/node-flags.js';
 
 const main = fileURLToPath(new URL('../supervisor/main.js', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'dbv-smoke-'));
 const token = 'smoke-token';
-const child = spawn(process.execPath, [main, '--port', '0', '--data-dir', dataDir], { env: { ...process.env, DBV_TOKEN: token }, stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [...SUPERVISOR_NODE_FLAGS, main, '--port', '0', '--data-dir', dataDir], { env: { ...process.env, DBV_TOKEN: token }, stdio: ['ignore', 'pipe', 'inherit'] });
 
 const timeout = setTimeout(() => fail('no ready line within 30 s'), 30_000);
 function fail(message: string): never {

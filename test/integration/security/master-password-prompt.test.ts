@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectWs } from '../../helpers/clients.js';
 import { REPO_ROOT } from '../../helpers/bridge-process.js';
+import { SUPERVISOR_NODE_FLAGS } from '../../../supervisor/node-flags.js';
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
 const PASSWORD = 'correct-horse-battery-41';
@@ -23,7 +24,7 @@ interface PtyBridge {
 }
 
 function startOnPty(dataDir: string, token: string): PtyBridge {
-  const command = `exec ${process.execPath} --import tsx supervisor/main.ts --port 0 --no-sample --data-dir ${dataDir}`;
+  const command = `exec ${process.execPath} ${SUPERVISOR_NODE_FLAGS.join(' ')} --import tsx supervisor/main.ts --port 0 --no-sample --data-dir ${dataDir}`;
   const env: NodeJS.ProcessEnv = { ...process.env, DBV_TOKEN: token, DBV_KEYCHAIN_SERVICE: `dbv-test-prompt-${process.pid}` };
   delete env.DBUS_SESSION_BUS_ADDRESS;
   const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
