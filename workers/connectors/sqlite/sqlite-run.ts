@@ -50,8 +50,23 @@ export async function* runStatements(db: SqliteDatabase, sql: string, opts: Sqli
       if (stmt.reader) {
         const columns = describeColumns(db, stmt);
         const jsonRows = opts.rowFormat === undefined ? undefined : prepareJsonRows(db, statements[index], columns, opts.rowFormat);
-        const rows = jsonRows ? readJsonRows(jsonRows, index, columns, params, opts) : readRows(stmt, index, columns, params, opts);
-        for await (const batch of rows) yield isLastStatement && batch.last ? { ...batch, final: true } : batch;
+        const batches = jsonRows
+          ? // Each row arrives as its JSON text, made by SQLite (sqlite-json-rows.ts).
+            inBatches(jsonRows.iterate(...params) as IterableIterator<string>, opts, (rows, last) => ({
+              resultSetIndex: index,
+              columns,
+              rows,
+              rowsAreJson: true,
+              last,
+            }))
+          : // The generic path: better-sqlite3's JS values, made JSON-safe cell by cell.
+            inBatches(stmt.raw(true).iterate(...params) as IterableIterator<unknown[]>, opts, (rows, last) => ({
+              resultSetIndex: index,
+              columns,
+              rows: rows.map(rowToJsonSafe),
+              last,
+            }));
+        for await (const batch of batches) yield isLastStatement && batch.last ? { ...batch, final: true } : batch;
       } else {
         const info = stmt.run(...params);
         yield { resultSetIndex: index, columns: [], rows: [], last: true, final: isLastStatement, rowsAffected: Number(info.changes) };
@@ -62,36 +77,11 @@ export async function* runStatements(db: SqliteDatabase, sql: string, opts: Sqli
   }
 }
 
-/** The generic path: better-sqlite3's JS values, made JSON-safe cell by cell. */
-function readRows(
-  stmt: Database.Statement<unknown[]>,
-  resultSetIndex: number,
-  columns: ColumnMeta[],
-  params: unknown[],
-  opts: SqliteRunOptions,
-): AsyncGenerator<RowBatch> {
-  const rows = stmt.raw(true).iterate(...params) as IterableIterator<unknown[]>;
-  return inBatches(rows, rowToJsonSafe, (batch, last) => ({ resultSetIndex, columns, rows: batch, last }), opts);
-}
-
-/** The fast path: each row arrives as its JSON text, made by SQLite (sqlite-json-rows.ts). */
-function readJsonRows(
-  stmt: Database.Statement<unknown[]>,
-  resultSetIndex: number,
-  columns: ColumnMeta[],
-  params: unknown[],
-  opts: SqliteRunOptions,
-): AsyncGenerator<RowBatch> {
-  const rows = stmt.iterate(...params) as IterableIterator<string>;
-  return inBatches(rows, (row) => row, (batch, last) => ({ resultSetIndex, columns, rows: batch, rowsAreJson: true, last }), opts);
-}
-
 /** Cuts a row iterator into RowBatches of `batchSize`, yielding to the event loop between batches. */
 async function* inBatches<Row>(
   rows: IterableIterator<Row>,
-  convert: (row: Row) => Row,
-  toBatch: (rows: Row[], last: boolean) => RowBatch,
   opts: SqliteRunOptions,
+  toBatch: (rows: Row[], last: boolean) => RowBatch,
 ): AsyncGenerator<RowBatch> {
   const batchSize = Math.max(1, opts.batchSize);
   try {
@@ -101,7 +91,7 @@ async function* inBatches<Row>(
       // No cancel check inside a batch: the signal can only change when the event loop runs, between batches.
       const batch: Row[] = [];
       while (!pending.done && batch.length < batchSize) {
-        batch.push(convert(pending.value));
+        batch.push(pending.value);
         pending = rows.next();
       }
       const last = pending.done === true;
