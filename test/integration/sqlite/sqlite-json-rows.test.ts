@@ -12,6 +12,7 @@ import type { RowBatch } from '../../../workers/connectors/connector.js';
 import { openDatabase, type SqliteDatabase } from '../../../workers/connectors/sqlite/sqlite-database.js';
 import { runStatements } from '../../../workers/connectors/sqlite/sqlite-run.js';
 import { ResultBatchEncoder, type RowFormat } from '../../../workers/result-batch-encoder.js';
+import { decodeRows } from './sqlite-fixture.js';
 
 const TYPES = `select 9007199254740993 as big, -9223372036854775808 as min64, 42 as small, 0 as zero,
   0.1 + 0.2 as real, 1.0 as whole_real, 2.5e-300 as tiny, 1e308 * 10 as inf, -1e308 * 10 as neg_inf,
@@ -115,9 +116,7 @@ describe('SQLite rows serialized by SQLite', () => {
       for (const x of doubles) insert.run(x);
     })();
     const read = async (rowFormat: RowFormat | undefined): Promise<unknown[]> =>
-      (await collect('select x from doubles', undefined, rowFormat)).flatMap((b) =>
-        b.rowsAreJson ? (b.rows as string[]).map((row) => (JSON.parse(row) as unknown[])[0]) : (b.rows as unknown[][]).map((row) => row[0]),
-      );
+      (await collect('select x from doubles', undefined, rowFormat)).flatMap((b) => (decodeRows(b).rows as unknown[][]).map((row) => row[0]));
     const [generic, viaSqlite] = [await read(undefined), await read('array')];
     db.exec('drop table doubles');
     expect(generic).toEqual(doubles);
