@@ -20,10 +20,15 @@ export interface Transport {
   close(reason?: string): void;
 }
 
-/** Above this many buffered bytes a client is considered slow: its sessions stop receiving credit. */
-export const HIGH_WATER_MARK = 4 * 1024 * 1024;
+/**
+ * Above this many buffered bytes a client is considered slow: its sessions stop receiving credit. What waits here is
+ * JSON text on the supervisor's heap, and text that waits long enough to be promoted is only freed by a full GC, so a
+ * slow reader's cost in memory is a few times this figure. 1 MiB still keeps a fast reader busy (the kernel's socket
+ * buffers hold more beyond it); 4 MiB measured the same throughput and ~25 MiB more RSS (docs/benchmarks.md).
+ */
+export const HIGH_WATER_MARK = 1 * 1024 * 1024;
 /** Credit resumes once the buffer drains below this. */
-export const LOW_WATER_MARK = 1 * 1024 * 1024;
+export const LOW_WATER_MARK = 256 * 1024;
 /** PROTOCOL.md: messages larger than this are refused (WebSocket close code 1009). */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
