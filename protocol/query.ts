@@ -12,7 +12,7 @@ export const runOptionsSchema = z.object({
 });
 export type RunOptions = z.output<typeof runOptionsSchema>;
 
-export const DEFAULT_BATCH_SIZE = 500;
+export { DEFAULT_BATCH_SIZE } from './run-defaults.js';
 
 export interface ColumnMeta {
   name: string;

@@ -7,7 +7,8 @@
  */
 import { expose } from 'comlink';
 import { constants, setPriority } from 'node:os';
-import { BridgeError, type ConnectionConfig } from '../protocol/index.js';
+import { BridgeError } from '../protocol/errors.js';
+import type { ConnectionConfig } from '../protocol/index.js';
 import type { Connector } from './connectors/connector.js';
 import { loadConnectorFactory } from './connectors/registry.js';
 import { registerErrorTransfer } from './error-transfer.js';

@@ -6,7 +6,9 @@
  * the database cursor, not a buffer. The one exception is a single look-ahead after a result set's last batch: it is
  * the only way to learn whether another result set follows (the `complete` flag of the batch in hand).
  */
-import { BridgeError, DEFAULT_BATCH_SIZE, type ErrorCode, type RunStatus } from '../protocol/index.js';
+import { BridgeError } from '../protocol/errors.js';
+import { DEFAULT_BATCH_SIZE } from '../protocol/run-defaults.js';
+import type { ErrorCode, RunStatus } from '../protocol/index.js';
 import type { Connector, RowBatch } from './connectors/connector.js';
 import { toBridgeError } from './error-transfer.js';
 import { cursorTokenFor, ResultBatchEncoder } from './result-batch-encoder.js';

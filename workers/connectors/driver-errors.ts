@@ -3,7 +3,7 @@
  * socket errors mean "unreachable", unwrapping Node's AggregateError, and building `details` from only the fields
  * that were given (never a password: callers list the fields they copy).
  */
-import { BridgeError } from '../../protocol/index.js';
+import { BridgeError } from '../../protocol/errors.js';
 
 /** Where a connection was going, for `details`. */
 export interface ErrorTarget {

@@ -11,7 +11,7 @@
  *   print TEXT      writes TEXT to the worker's stdout and stderr (they must reach the log, never the protocol)
  *   leak MB         keeps MB more MiB of JavaScript heap alive for the worker's life, then yields one row
  */
-import { BridgeError } from '../../../protocol/index.js';
+import { BridgeError } from '../../../protocol/errors.js';
 
 export type FaultyCommand =
   | { kind: 'rows'; count: number; delayMs: number }

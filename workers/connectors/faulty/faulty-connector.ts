@@ -4,14 +4,8 @@
  * The command language is in faulty-commands.ts.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  BridgeError,
-  isErrorCode,
-  type ColumnMeta,
-  type ConnectionConfig,
-  type SchemaMetadata,
-  type TableInfo,
-} from '../../../protocol/index.js';
+import { BridgeError, isErrorCode } from '../../../protocol/errors.js';
+import type { ColumnMeta, ConnectionConfig, SchemaMetadata, TableInfo } from '../../../protocol/index.js';
 import type { Connector, ConnectorRunOptions, RowBatch } from '../connector.js';
 import { parseFaultyScript, type FaultyCommand } from './faulty-commands.js';
 

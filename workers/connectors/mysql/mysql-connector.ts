@@ -9,7 +9,8 @@
  * connect after the pool had worked is reported 'lost' once; a probe then reports 'recovered' (health-monitor.ts).
  */
 import mysql from 'mysql2';
-import { BridgeError, type ConnectionConfig, type ConnectionTestResult, type SchemaMetadata, type TableInfo } from '../../../protocol/index.js';
+import { BridgeError } from '../../../protocol/errors.js';
+import type { ConnectionConfig, ConnectionTestResult, SchemaMetadata, TableInfo } from '../../../protocol/index.js';
 import type { Connector, ConnectorRunOptions, HealthListener, RowBatch } from '../connector.js';
 import { HealthMonitor } from '../health-monitor.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, mysqlConnectionOptions, mysqlErrorTarget, mysqlPoolOptions } from './mysql-config.js';

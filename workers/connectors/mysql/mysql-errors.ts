@@ -3,7 +3,8 @@
  * the target (host, port, database, user) — never the password, which mysql2 errors do not carry; only the fields
  * listed here are copied (not `err.sql`, which can be megabytes).
  */
-import { BridgeError, type ErrorCode } from '../../../protocol/index.js';
+import { BridgeError } from '../../../protocol/errors.js';
+import type { ErrorCode } from '../../../protocol/index.js';
 import { compactDetails, firstCause, NETWORK_UNREACHABLE, targetFields, withExtraDetails, type ErrorTarget } from '../driver-errors.js';
 
 interface MysqlErrorLike {

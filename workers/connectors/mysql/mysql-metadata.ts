@@ -4,12 +4,8 @@
  * assembled in JS. Type names follow MySQL 8's spelling (no integer display widths except tinyint(1)) so they read
  * alike on MariaDB and MySQL and match the result-set names of mysql-types.ts.
  */
-import {
-  BridgeError,
-  type ReferentialAction,
-  type SchemaMetadata,
-  type TableInfo,
-} from '../../../protocol/index.js';
+import { BridgeError } from '../../../protocol/errors.js';
+import type { ReferentialAction, SchemaMetadata, TableInfo } from '../../../protocol/index.js';
 
 /** Runs a query on a control connection; rows as arrays. */
 export type MysqlCatalogQuery = (sql: string, values: unknown[]) => Promise<unknown[][]>;

@@ -6,7 +6,7 @@
  * skip a result set, it has to read it to the end, and only a killed query makes that end come soon.
  * As with pg, a result set that ends exactly on a batch boundary finishes with an empty `last: true` batch.
  */
-import { BridgeError } from '../../../protocol/index.js';
+import { BridgeError } from '../../../protocol/errors.js';
 import type { RowBatch } from '../connector.js';
 import { rowToJsonSafe } from '../json-safe.js';
 import { splitStatements } from '../sql-split.js';

@@ -3,7 +3,8 @@
  * does (sqlState, position, hint, detail, table, column, constraint…) and never the password: pg errors do not carry
  * the config, and only the fields listed here are copied.
  */
-import { BridgeError, type ErrorCode } from '../../../protocol/index.js';
+import { BridgeError } from '../../../protocol/errors.js';
+import type { ErrorCode } from '../../../protocol/index.js';
 import { compactDetails, firstCause, NETWORK_UNREACHABLE, targetFields, withExtraDetails, type ErrorTarget } from '../driver-errors.js';
 
 interface PgErrorLike {

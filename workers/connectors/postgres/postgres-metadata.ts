@@ -4,16 +4,16 @@
  * Values arrive as the server's text (the connector installs no type parsers), so numbers and booleans are
  * converted here and list-valued columns are sent as JSON.
  */
-import {
-  BridgeError,
-  type ColumnInfo,
-  type ForeignKeyInfo,
-  type IndexInfo,
-  type ReferentialAction,
-  type RoutineInfo,
-  type SchemaInfo,
-  type SchemaMetadata,
-  type TableInfo,
+import { BridgeError } from '../../../protocol/errors.js';
+import type {
+  ColumnInfo,
+  ForeignKeyInfo,
+  IndexInfo,
+  ReferentialAction,
+  RoutineInfo,
+  SchemaInfo,
+  SchemaMetadata,
+  TableInfo,
 } from '../../../protocol/index.js';
 import { pgTypeNameSql } from './postgres-types.js';
 

@@ -8,7 +8,7 @@
  */
 import type { PoolClient } from 'pg';
 import Cursor from 'pg-cursor';
-import { BridgeError } from '../../../protocol/index.js';
+import { BridgeError } from '../../../protocol/errors.js';
 import type { RowBatch } from '../connector.js';
 import { rowToJsonSafe } from '../json-safe.js';
 import { splitStatements } from '../sql-split.js';

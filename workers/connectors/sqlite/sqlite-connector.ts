@@ -7,7 +7,8 @@
  */
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { BridgeError, type ConnectionConfig, type ConnectionTestResult, type SchemaMetadata, type TableInfo } from '../../../protocol/index.js';
+import { BridgeError } from '../../../protocol/errors.js';
+import type { ConnectionConfig, ConnectionTestResult, SchemaMetadata, TableInfo } from '../../../protocol/index.js';
 import type { Connector, ConnectorFactory, ConnectorRunOptions, RowBatch } from '../connector.js';
 import { databasePath, openDatabase, toBridgeError, type SqliteDatabase } from './sqlite-database.js';
 import { readMetadata, readTableInfo } from './sqlite-metadata.js';

@@ -2,7 +2,8 @@
  * Opening a better-sqlite3 handle for a connection, and turning what better-sqlite3 throws into BridgeErrors.
  */
 import Database from 'better-sqlite3';
-import { BridgeError, type ConnectionConfig, type ErrorCode } from '../../../protocol/index.js';
+import { BridgeError } from '../../../protocol/errors.js';
+import type { ConnectionConfig, ErrorCode } from '../../../protocol/index.js';
 import { registerJsonRowFunctions } from './sqlite-json-rows.js';
 
 export type SqliteDatabase = Database.Database;

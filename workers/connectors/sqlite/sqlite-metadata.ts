@@ -5,7 +5,15 @@
  * thousands of tables costs four queries, not four per table. Names are bound as values, never spliced, except the
  * schema name in `"schema".sqlite_schema`, which is quoted.
  */
-import { BridgeError, type ColumnInfo, type ForeignKeyInfo, type IndexInfo, type ReferentialAction, type SchemaMetadata, type TableInfo } from '../../../protocol/index.js';
+import { BridgeError } from '../../../protocol/errors.js';
+import type {
+  ColumnInfo,
+  ForeignKeyInfo,
+  IndexInfo,
+  ReferentialAction,
+  SchemaMetadata,
+  TableInfo,
+} from '../../../protocol/index.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 /** Names of SQLite's own tables (sqlite_sequence, sqlite_stat1…), hidden from the user's schema. */

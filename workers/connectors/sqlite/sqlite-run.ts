@@ -7,7 +7,8 @@
  * process after a grace period for that case (DESIGN.md, "Cancel").
  */
 import type Database from 'better-sqlite3';
-import { BridgeError, type ColumnMeta } from '../../../protocol/index.js';
+import { BridgeError } from '../../../protocol/errors.js';
+import type { ColumnMeta } from '../../../protocol/index.js';
 import type { RowFormat } from '../../result-batch-encoder.js';
 import type { RowBatch } from '../connector.js';
 import { rowToJsonSafe } from '../json-safe.js';
