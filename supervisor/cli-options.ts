@@ -2,10 +2,11 @@
  * The command line of the standalone supervisor, exactly as PROTOCOL.md gives it:
  *   dbv-bridge [--host 127.0.0.1] [--port 7420|0] [--data-dir DIR] [--token T] [--stdio]
  *              [--log-level debug|info|warn|error] [--allow-origin URL]... [--no-ui] [--no-sample]
- * plus --enable-fault-injection for the fault tests (DESIGN.md) and --session-idle-timeout SECONDS (default 900).
+ * plus --enable-fault-injection for the fault tests (DESIGN.md), --session-idle-timeout SECONDS (default 900), and
+ * --help / --version, which print and exit before anything starts.
  */
 import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { LogLevel } from './log/logger.js';
 import { defaultDataDir } from './data-dir.js';
 
@@ -27,24 +28,56 @@ export interface CliOptions {
 export const DEFAULT_PORT = 7420;
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
+export const CLI_OPTIONS = {
+  host: { type: 'string', default: '127.0.0.1' },
+  port: { type: 'string', default: String(DEFAULT_PORT) },
+  'data-dir': { type: 'string' },
+  token: { type: 'string' },
+  stdio: { type: 'boolean', default: false },
+  'log-level': { type: 'string', default: 'info' },
+  'allow-origin': { type: 'string', multiple: true, default: [] },
+  'no-ui': { type: 'boolean', default: false },
+  'no-sample': { type: 'boolean', default: false },
+  'enable-fault-injection': { type: 'boolean', default: false },
+  'session-idle-timeout': { type: 'string' },
+} satisfies ParseArgsConfig['options'];
+
+/** What `dbv-bridge --help` prints. Every option of CLI_OPTIONS is here (a unit test keeps the two in step). */
+export const CLI_USAGE = `Usage: dbv-bridge [options]
+
+Runs the DB Visualizer bridge: database connections, streamed query results and the web UI, served to clients
+over JSON-RPC 2.0 (WebSocket on --host:--port, or stdin/stdout with --stdio). Prints one JSON ready line when serving.
+
+Options:
+  --host ADDRESS                 interface to listen on (default 127.0.0.1)
+  --port N                       TCP port, 0 for any free one (default ${DEFAULT_PORT})
+  --data-dir DIR                 where app.db, logs and the secrets file live (default: the per-user data folder)
+  --token T                      the clients' bearer token; prefer the DBV_TOKEN environment variable, which other
+                                 local users cannot read with ps (default: random at each start; the ready line's
+                                 ui address carries it)
+  --stdio                        also serve one client on stdin/stdout (the ready line then goes to stderr)
+  --log-level LEVEL              debug, info, warn or error (default info)
+  --allow-origin URL             a browser origin allowed to connect besides the bridge's own (repeatable)
+  --no-ui                        do not serve the web UI
+  --no-sample                    do not add the bundled SQLite sample connection
+  --session-idle-timeout SECONDS close a query session idle this long (default 900)
+  --enable-fault-injection       accept the fault-injection connector (tests only)
+  -h, --help                     print this and exit
+  -V, --version                  print the version and exit
+
+Environment: DBV_TOKEN (the token), DBV_MASTER_PASSWORD (unlocks the encrypted secrets file when no OS keychain is
+available), DBV_KEYCHAIN_SERVICE (the keychain service name).
+`;
+
+/** `--help` and `--version` win over everything else on the line, even over options that would not parse. */
+export function cliInfoRequest(argv: readonly string[]): 'help' | 'version' | undefined {
+  if (argv.includes('--help') || argv.includes('-h')) return 'help';
+  if (argv.includes('--version') || argv.includes('-V')) return 'version';
+  return undefined;
+}
+
 export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      host: { type: 'string', default: '127.0.0.1' },
-      port: { type: 'string', default: String(DEFAULT_PORT) },
-      'data-dir': { type: 'string' },
-      token: { type: 'string' },
-      stdio: { type: 'boolean', default: false },
-      'log-level': { type: 'string', default: 'info' },
-      'allow-origin': { type: 'string', multiple: true, default: [] },
-      'no-ui': { type: 'boolean', default: false },
-      'no-sample': { type: 'boolean', default: false },
-      'enable-fault-injection': { type: 'boolean', default: false },
-      'session-idle-timeout': { type: 'string' },
-    },
-  });
+  const { values } = parseArgs({ args: argv, strict: true, options: CLI_OPTIONS });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be 0..65535, got ${values.port}`);
   const logLevel = values['log-level'] as LogLevel;

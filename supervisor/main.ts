@@ -5,7 +5,7 @@
  */
 import type { ReadStream } from 'node:tty';
 import { startBridge, type Bridge } from './bridge.js';
-import { parseCliOptions } from './cli-options.js';
+import { CLI_USAGE, cliInfoRequest, parseCliOptions } from './cli-options.js';
 import { promptForMasterPassword } from './master-password-prompt.js';
 import { packageVersion } from './package-info.js';
 import { createStdioTransport } from './transports/stdio-transport.js';
@@ -13,6 +13,11 @@ import { createStdioTransport } from './transports/stdio-transport.js';
 const VERSION = packageVersion();
 
 async function main(): Promise<void> {
+  const info = cliInfoRequest(process.argv.slice(2));
+  if (info) {
+    process.stdout.write(info === 'help' ? CLI_USAGE : `dbv-bridge ${VERSION}\n`);
+    return;
+  }
   let options;
   try {
     options = parseCliOptions(process.argv.slice(2));
