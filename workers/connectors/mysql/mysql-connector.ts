@@ -13,21 +13,19 @@ import { BridgeError } from '../../../protocol/errors.js';
 import type { ConnectionConfig, ConnectionTestResult, SchemaMetadata, TableInfo } from '../../../protocol/index.js';
 import type { Connector, ConnectorRunOptions, HealthListener, RowBatch } from '../connector.js';
 import { HealthMonitor } from '../health-monitor.js';
+import { ServerSessions, type ServerSession } from '../server-sessions.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, mysqlConnectionOptions, mysqlErrorTarget, mysqlPoolOptions } from './mysql-config.js';
 import { mapMysqlConnectError, mapMysqlQueryError, type MysqlErrorTarget } from './mysql-errors.js';
 import { loadMysqlMetadata, loadMysqlTableInfo } from './mysql-metadata.js';
-import { cancelledError, runMysqlStatements, type MysqlRunState } from './mysql-run.js';
+import { runMysqlStatements, type MysqlRunState } from './mysql-run.js';
 import type { RawMysqlConnection } from './mysql-statement-reader.js';
 
 type Conn = mysql.Connection | mysql.PoolConnection;
 
-interface MysqlSession {
+interface MysqlSession extends ServerSession<MysqlRunState> {
   connection: mysql.PoolConnection;
+  /** The connection's thread id, which KILL QUERY names. */
   threadId: number;
-  run: MysqlRunState | null;
-  /** A KILL QUERY in flight; the next run waits for it so it can only hit the run it was meant for. */
-  cancelling: Promise<unknown> | null;
-  broken: unknown;
 }
 
 /** mysql2's pool keeps its counts in fields its typings do not show. */
@@ -49,7 +47,11 @@ class MysqlConnector implements Connector {
   readonly #target: MysqlErrorTarget;
   readonly #pool: mysql.Pool;
   readonly #limit: number;
-  readonly #sessions = new Map<string, MysqlSession>();
+  readonly #sessions = new ServerSessions<MysqlSession, MysqlRunState>({
+    stop: (_session, run) => run.kill(),
+    destroy: (session) => session.connection.destroy(),
+    brokenError: (error) => mapMysqlQueryError(error),
+  });
   /** Connections leased to sessions: their deaths are reported by the sessions' runs, not as server health. */
   readonly #sessionConnections = new WeakSet<object>();
   readonly #health: HealthMonitor;
@@ -106,46 +108,29 @@ class MysqlConnector implements Connector {
       session.broken = err;
       session.run?.reader?.fail(err);
     });
-    this.#sessions.set(sessionId, session);
+    this.#sessions.add(sessionId, session);
   }
 
-  async *runQuery(sessionId: string, sql: string, opts: ConnectorRunOptions): AsyncGenerator<RowBatch> {
-    const session = this.#session(sessionId);
-    if (session.run !== null) throw new BridgeError('SESSION_BUSY', 'The session is already running a statement list');
-    if (session.broken) throw mapMysqlQueryError(session.broken);
-    let killing: Promise<void> | null = null;
-    const run: MysqlRunState = {
-      cancelled: false,
-      reader: null,
-      kill: () => (killing ??= this.#kill(session, run)),
-    };
-    session.run = run;
-    const onAbort = (): void => void this.#cancelRun(session, run);
-    try {
-      await session.cancelling;
-      if (opts.signal.aborted) throw cancelledError(0);
-      opts.signal.addEventListener('abort', onAbort, { once: true });
-      yield* runMysqlStatements(session.connection as unknown as RawMysqlConnection, sql, opts, run);
-    } finally {
-      opts.signal.removeEventListener('abort', onAbort);
-      session.run = null;
-    }
+  runQuery(sessionId: string, sql: string, opts: ConnectorRunOptions): AsyncGenerator<RowBatch> {
+    return this.#sessions.run(
+      sessionId,
+      opts,
+      (session) => {
+        // The run itself also kills its query when it stops reading early (mysql-run.ts): once per run, either way.
+        let killing: Promise<void> | null = null;
+        const run: MysqlRunState = { cancelled: false, reader: null, kill: () => (killing ??= this.#kill(session, run)) };
+        return run;
+      },
+      (session, run) => runMysqlStatements(session.connection as unknown as RawMysqlConnection, sql, opts, run),
+    );
   }
 
-  async cancel(sessionId: string): Promise<boolean> {
-    const session = this.#sessions.get(sessionId);
-    if (!session || session.run === null) return false;
-    await this.#cancelRun(session, session.run);
-    return true;
+  cancel(sessionId: string): Promise<boolean> {
+    return this.#sessions.cancel(sessionId);
   }
 
-  async closeSession(sessionId: string): Promise<void> {
-    const session = this.#sessions.get(sessionId);
-    if (!session) return;
-    this.#sessions.delete(sessionId);
-    if (session.run) await this.#cancelRun(session, session.run).catch(() => undefined);
-    // Destroyed, not returned: a session may leave a transaction, variables, locks or temporary tables behind.
-    session.connection.destroy();
+  closeSession(sessionId: string): Promise<void> {
+    return this.#sessions.close(sessionId);
   }
 
   poolStats(): { total: number; idle: number; waiting: number } {
@@ -159,25 +144,8 @@ class MysqlConnector implements Connector {
 
   async close(): Promise<void> {
     this.#health.close();
-    for (const id of [...this.#sessions.keys()]) await this.closeSession(id);
+    for (const id of this.#sessions.ids()) await this.closeSession(id);
     await new Promise<void>((resolve) => this.#pool.end(() => resolve()));
-  }
-
-  #session(sessionId: string): MysqlSession {
-    const session = this.#sessions.get(sessionId);
-    if (!session) throw new BridgeError('SESSION_NOT_FOUND', `No session ${sessionId}`, { sessionId });
-    return session;
-  }
-
-  #cancelRun(session: MysqlSession, run: MysqlRunState): Promise<unknown> {
-    if (run.cancelled) return session.cancelling ?? Promise.resolve();
-    run.cancelled = true;
-    const pending = run.kill().catch(() => undefined);
-    session.cancelling = pending;
-    void pending.then(() => {
-      if (session.cancelling === pending) session.cancelling = null;
-    });
-    return pending;
   }
 
   /** KILL QUERY from a second connection, only while this run still owns the session's connection. */

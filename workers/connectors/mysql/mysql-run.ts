@@ -9,22 +9,18 @@
 import { BridgeError } from '../../../protocol/errors.js';
 import type { RowBatch } from '../connector.js';
 import { rowToJsonSafe } from '../json-safe.js';
+import { cancelledError, type ServerRunState } from '../server-sessions.js';
 import { splitStatements } from '../sql-split.js';
 import { mapMysqlQueryError } from './mysql-errors.js';
 import { MysqlStatementReader, type RawMysqlConnection } from './mysql-statement-reader.js';
 import { mysqlColumns, mysqlConverters, type MysqlCellConverter } from './mysql-types.js';
 import type { ColumnMeta } from '../../../protocol/index.js';
 
-export interface MysqlRunState {
-  cancelled: boolean;
+export interface MysqlRunState extends ServerRunState {
   /** KILL QUERY on this run's connection, from a second connection; idempotent for the run. */
   kill(): Promise<void>;
   /** The statement being read, so a connection-level failure can end it (see MysqlStatementReader.fail). */
   reader: MysqlStatementReader | null;
-}
-
-export function cancelledError(statementIndex: number): BridgeError {
-  return new BridgeError('QUERY_CANCELLED', 'The run was cancelled', { statementIndex });
 }
 
 interface OpenResultSet {

@@ -13,19 +13,17 @@ import { BridgeError } from '../../../protocol/errors.js';
 import type { ConnectionConfig, ConnectionTestResult, SchemaMetadata, TableInfo } from '../../../protocol/index.js';
 import type { Connector, ConnectorRunOptions, HealthListener, RowBatch } from '../connector.js';
 import { HealthMonitor } from '../health-monitor.js';
+import { ServerSessions, type ServerSession } from '../server-sessions.js';
 import { pgClientConfig, pgErrorTarget, pgPoolConfig } from './postgres-config.js';
 import { mapPgConnectError, mapPgQueryError, type PgErrorTarget } from './postgres-errors.js';
 import { loadPgMetadata, loadPgTableInfo } from './postgres-metadata.js';
-import { cancelledError, runPgStatements, type PgRunState } from './postgres-run.js';
+import { runPgStatements, type PgRunState } from './postgres-run.js';
 import { PgTypeResolver } from './postgres-types.js';
 
-interface PgSession {
+interface PgSession extends ServerSession<PgRunState> {
   client: pg.PoolClient;
+  /** The backend's pid, which pg_cancel_backend names. */
   pid: number;
-  run: PgRunState | null;
-  /** A cancel in flight; the next run waits for it so pg_cancel_backend can only hit the run it was meant for. */
-  cancelling: Promise<unknown> | null;
-  broken: Error | null;
 }
 
 class PostgresConnector implements Connector {
@@ -33,7 +31,15 @@ class PostgresConnector implements Connector {
   readonly #config: ConnectionConfig;
   readonly #target: PgErrorTarget;
   readonly #pool: pg.Pool;
-  readonly #sessions = new Map<string, PgSession>();
+  readonly #sessions = new ServerSessions<PgSession, PgRunState>({
+    // From a control connection, and only while this run still owns the session's backend.
+    stop: (session, run) =>
+      this.#withControl(async (client) => {
+        if (session.run === run) await client.query('SELECT pg_cancel_backend($1)', [session.pid]);
+      }),
+    destroy: (session) => session.client.release(true),
+    brokenError: (error) => mapPgQueryError(error),
+  });
   readonly #types: PgTypeResolver;
   readonly #health: HealthMonitor;
 
@@ -88,41 +94,24 @@ class PostgresConnector implements Connector {
       client.release(true);
       throw mapPgQueryError(err);
     }
-    this.#sessions.set(sessionId, session);
+    this.#sessions.add(sessionId, session);
   }
 
-  async *runQuery(sessionId: string, sql: string, opts: ConnectorRunOptions): AsyncGenerator<RowBatch> {
-    const session = this.#session(sessionId);
-    if (session.run !== null) throw new BridgeError('SESSION_BUSY', 'The session is already running a statement list');
-    if (session.broken) throw mapPgQueryError(session.broken);
-    const run: PgRunState = { cancelled: false };
-    session.run = run;
-    const onAbort = (): void => void this.#cancelRun(session, run);
-    try {
-      await session.cancelling;
-      if (opts.signal.aborted) throw cancelledError(0);
-      opts.signal.addEventListener('abort', onAbort, { once: true });
-      yield* runPgStatements(session.client, sql, opts, this.#types, run);
-    } finally {
-      opts.signal.removeEventListener('abort', onAbort);
-      session.run = null;
-    }
+  runQuery(sessionId: string, sql: string, opts: ConnectorRunOptions): AsyncGenerator<RowBatch> {
+    return this.#sessions.run(
+      sessionId,
+      opts,
+      () => ({ cancelled: false }),
+      (session, run) => runPgStatements(session.client, sql, opts, this.#types, run),
+    );
   }
 
-  async cancel(sessionId: string): Promise<boolean> {
-    const session = this.#sessions.get(sessionId);
-    if (!session || session.run === null) return false;
-    await this.#cancelRun(session, session.run);
-    return true;
+  cancel(sessionId: string): Promise<boolean> {
+    return this.#sessions.cancel(sessionId);
   }
 
-  async closeSession(sessionId: string): Promise<void> {
-    const session = this.#sessions.get(sessionId);
-    if (!session) return;
-    this.#sessions.delete(sessionId);
-    if (session.run) await this.#cancelRun(session, session.run).catch(() => undefined);
-    // Destroyed, not returned: a session may leave a transaction, SET values or temp tables behind.
-    session.client.release(true);
+  closeSession(sessionId: string): Promise<void> {
+    return this.#sessions.close(sessionId);
   }
 
   poolStats(): { total: number; idle: number; waiting: number } {
@@ -135,29 +124,8 @@ class PostgresConnector implements Connector {
 
   async close(): Promise<void> {
     this.#health.close();
-    for (const id of [...this.#sessions.keys()]) await this.closeSession(id);
+    for (const id of this.#sessions.ids()) await this.closeSession(id);
     await this.#pool.end();
-  }
-
-  #session(sessionId: string): PgSession {
-    const session = this.#sessions.get(sessionId);
-    if (!session) throw new BridgeError('SESSION_NOT_FOUND', `No session ${sessionId}`, { sessionId });
-    return session;
-  }
-
-  #cancelRun(session: PgSession, run: PgRunState): Promise<unknown> {
-    if (run.cancelled) return session.cancelling ?? Promise.resolve();
-    run.cancelled = true;
-    const pending = this.#withControl(async (client) => {
-      // The run may have ended while a control client was found; then there is nothing to cancel.
-      if (session.run !== run) return;
-      await client.query('SELECT pg_cancel_backend($1)', [session.pid]);
-    }).catch(() => undefined);
-    session.cancelling = pending;
-    void pending.then(() => {
-      if (session.cancelling === pending) session.cancelling = null;
-    });
-    return pending;
   }
 
   async #catalog(text: string, values: unknown[]): Promise<unknown[][]> {

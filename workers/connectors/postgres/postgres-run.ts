@@ -11,15 +11,14 @@ import Cursor from 'pg-cursor';
 import { BridgeError } from '../../../protocol/errors.js';
 import type { RowBatch } from '../connector.js';
 import { rowToJsonSafe } from '../json-safe.js';
+import { cancelledError, type ServerRunState } from '../server-sessions.js';
 import { splitStatements } from '../sql-split.js';
 import { TEXT_TYPES } from './postgres-config.js';
 import { mapPgQueryError } from './postgres-errors.js';
 import type { PgField, PgTypeResolver } from './postgres-types.js';
 
-/** Shared between a run and cancel(): set before the server is asked to cancel. */
-export interface PgRunState {
-  cancelled: boolean;
-}
+/** Shared between a run and cancel() (server-sessions.ts): `cancelled` is set before the server is asked to cancel. */
+export type PgRunState = ServerRunState;
 
 interface CursorResult {
   fields: PgField[];
@@ -67,10 +66,6 @@ function readBatch(cursor: Cursor, size: number): Promise<{ rows: string[][]; re
       else resolve({ rows: rows as string[][], result: result as unknown as CursorResult });
     });
   });
-}
-
-export function cancelledError(statementIndex: number): BridgeError {
-  return new BridgeError('QUERY_CANCELLED', 'The run was cancelled', { statementIndex });
 }
 
 async function* streamStatement(
