@@ -1,8 +1,11 @@
 /**
- * The worker's end of its one message pipe to the supervisor: `parentPort` inside a worker thread, the IPC channel
- * inside a forked child process. Everything above this file is the same in both isolations.
+ * The worker's end of its one message pipe to the supervisor: a local socket back to the supervisor inside a worker
+ * thread (workers/socket-frames.ts says why not parentPort), the IPC channel inside a forked child process.
+ * Everything above this file is the same in both isolations.
  */
-import { isMainThread, parentPort } from 'node:worker_threads';
+import { connect, type Socket } from 'node:net';
+import { isMainThread, workerData } from 'node:worker_threads';
+import { encodeFrame, FrameDecoder } from './socket-frames.js';
 import type { ChannelMessage } from './worker-messages.js';
 
 export interface ParentPipe {
@@ -13,20 +16,98 @@ export interface ParentPipe {
   exitWhenFlushed(code: number): void;
 }
 
-export function openParentPipe(): ParentPipe {
-  if (!isMainThread && parentPort) return threadPipe(parentPort);
-  if (typeof process.send === 'function') return processPipe();
-  throw new Error('connection-worker must run in a worker thread or a forked child process');
+/** What a thread worker is given in workerData (supervisor/isolation/worker-entry.ts). */
+interface ThreadSocketAddress {
+  socketPath: string;
+  token: string;
 }
 
-function threadPipe(port: NonNullable<typeof parentPort>): ParentPipe {
+export function openParentPipe(): ParentPipe {
+  if (!isMainThread && isSocketAddress(workerData)) return threadPipe(workerData);
+  if (typeof process.send === 'function') return processPipe();
+  throw new Error('connection-worker must run in a worker thread started by the supervisor or a forked child process');
+}
+
+function isSocketAddress(data: unknown): data is ThreadSocketAddress {
+  const candidate = data as Partial<ThreadSocketAddress> | null;
+  return typeof candidate?.socketPath === 'string' && typeof candidate.token === 'string';
+}
+
+/** The supervisor's hub starts listening in the turn the thread is created; a refused connect is retried briefly. */
+const CONNECT_RETRY_MS = 10;
+const CONNECT_GIVE_UP_MS = 5_000;
+
+function threadPipe(address: ThreadSocketAddress): ParentPipe {
+  const handlers: Array<(message: ChannelMessage) => void> = [];
+  const decoder = new FrameDecoder();
+  /** Frames written before the socket connected. */
+  const outbox: Array<[Buffer, Buffer]> = [encodeFrame({ hello: address.token })];
+  let socket: Socket | undefined;
+  let exitCode: number | undefined;
+  const startedAt = Date.now();
+
+  const flushOutbox = (target: Socket): void => {
+    target.cork();
+    for (const [header, body] of outbox.splice(0)) {
+      target.write(header);
+      target.write(body);
+    }
+    target.uncork();
+  };
+
+  const open = (): void => {
+    const attempt = connect(address.socketPath);
+    attempt.once('connect', () => {
+      socket = attempt;
+      flushOutbox(attempt);
+      if (exitCode !== undefined) leave(attempt, exitCode);
+    });
+    attempt.on('data', (chunk: Buffer) => {
+      for (const message of decoder.push(chunk)) for (const handler of handlers) handler(message as ChannelMessage);
+    });
+    attempt.once('error', (error: NodeJS.ErrnoException) => {
+      if (socket) return;
+      const retriable = error.code === 'ENOENT' || error.code === 'ECONNREFUSED';
+      if (retriable && Date.now() - startedAt < CONNECT_GIVE_UP_MS) setTimeout(open, CONNECT_RETRY_MS);
+      else {
+        process.stderr.write(`connection worker could not reach the supervisor: ${error.message}\n`);
+        process.exit(1);
+      }
+    });
+    // The supervisor let go of us (it only does so after we exit, or when it is going away): nobody is left to serve.
+    attempt.once('close', () => {
+      if (socket === attempt) setTimeout(() => process.exit(exitCode ?? 0), 1_000).unref();
+    });
+  };
+  open();
+
   return {
     isolation: 'thread',
-    send: (message) => port.postMessage(message),
-    onMessage: (handler) => port.on('message', handler),
-    // postMessage has already queued the message on the port; inside a thread process.exit ends only the thread.
-    exitWhenFlushed: (code) => setImmediate(() => process.exit(code)),
+    send: (message) => {
+      const frame = encodeFrame(message);
+      if (!socket) {
+        outbox.push(frame);
+        return;
+      }
+      socket.cork();
+      socket.write(frame[0]);
+      socket.write(frame[1]);
+      socket.uncork();
+    },
+    onMessage: (handler) => void handlers.push(handler),
+    exitWhenFlushed: (code) => {
+      exitCode = code;
+      if (socket) leave(socket, code);
+      // Not connected yet: the exit follows the connect, once the outbox is written.
+    },
   };
+}
+
+/** Ends the thread once everything written has been handed to the kernel (inside a thread, only the thread ends). */
+function leave(socket: Socket, code: number): void {
+  const exit = (): void => process.exit(code);
+  socket.end(exit);
+  setTimeout(exit, 1_000).unref();
 }
 
 function processPipe(): ParentPipe {

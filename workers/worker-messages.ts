@@ -1,7 +1,8 @@
 /**
  * Everything that crosses between the supervisor and a connection worker, in one place.
  *
- * Two channels share the worker's single message pipe (parentPort or the child's IPC), tagged by `ch`:
+ * Two channels share the worker's single message pipe (a local socket for a thread, the child's IPC for a process;
+ * parent-pipe.ts), tagged by `ch`:
  * - 'rpc': comlink request/response for the WorkerApi below;
  * - 'stream': result batches and credits, plain messages (comlink proxies do not cross a process boundary), and
  *   the connection's server health, which belongs to no run: route stream messages by `type` before `runId`.

@@ -1,6 +1,15 @@
-/** A connection worker in a worker thread: for pure-JS drivers (pg, mysql2), cheap to start, shares the process. */
+/**
+ * A connection worker in a worker thread: for pure-JS drivers (pg, mysql2), cheap to start, shares the process.
+ *
+ * Messages go over a local socket the worker connects back to (thread-socket-hub.ts), not over the thread's
+ * MessagePort: see workers/socket-frames.ts for the priority inversion that avoids. The MessagePort carries nothing.
+ */
 import { Worker } from 'node:worker_threads';
+import type { Socket } from 'node:net';
+import type { ChannelMessage } from '../../workers/worker-messages.js';
+import { encodeFrame, type FrameDecoder } from '../../workers/socket-frames.js';
 import { forwardLines, type ChildExit, type ChildPipe } from './child-pipe.js';
+import { threadSocketHub } from './thread-socket-hub.js';
 import type { OutputSource } from './worker-handle.js';
 import { threadLaunch, workerEnv } from './worker-entry.js';
 
@@ -9,8 +18,13 @@ export interface ThreadChildOptions {
   maxOldGenerationSizeMb?: number;
 }
 
+/** How long after the thread's 'exit' we wait for its socket to be read to the end before reporting the exit anyway. */
+const CLOSE_AFTER_EXIT_MS = 1_000;
+
 export function spawnThreadChild(options: ThreadChildOptions): ChildPipe {
-  const launch = threadLaunch();
+  const hub = threadSocketHub();
+  const expected = hub.expect();
+  const launch = threadLaunch({ socketPath: hub.path, token: expected.token });
   const worker = new Worker(launch.file, {
     name: options.name,
     workerData: launch.workerData,
@@ -29,21 +43,84 @@ export function spawnThreadChild(options: ThreadChildOptions): ChildPipe {
   // An uncaught exception in the thread ends it; its message is the only trace of why, so it goes to the log.
   worker.on('error', (error) => emitOutput(`uncaught in worker thread: ${error.stack ?? String(error)}`, 'stderr'));
 
-  let exited = false;
+  const messageHandlers: Array<(message: ChannelMessage) => void> = [];
+  const deliver = (message: unknown): void => {
+    for (const handler of messageHandlers) handler(message as ChannelMessage);
+  };
+  let socket: Socket | undefined;
+  /** What the supervisor sends before the worker has connected. */
+  const outbox: ChannelMessage[] = [];
+  let gone = false;
+  let socketClosed: Promise<void> = Promise.resolve();
+
+  const write = (target: Socket, message: ChannelMessage): void => {
+    const [header, body] = encodeFrame(message);
+    target.cork();
+    target.write(header);
+    target.write(body);
+    target.uncork();
+  };
+
+  void expected.connected.then(({ socket: connected, decoder, early }) => {
+    if (gone) {
+      connected.destroy();
+      return;
+    }
+    socket = connected;
+    socketClosed = new Promise((resolve) => connected.once('close', () => resolve()));
+    for (const message of early) deliver(message);
+    readFrames(connected, decoder, deliver, (error) => {
+      emitOutput(`unreadable message from worker thread: ${error.message}`, 'stderr');
+      void worker.terminate();
+    });
+    for (const message of outbox.splice(0)) write(connected, message);
+  });
+
+  let reported = false;
   const exitHandlers: Array<(exit: ChildExit) => void> = [];
   worker.once('exit', (code) => {
-    exited = true;
-    for (const handler of exitHandlers) handler({ code, signal: null });
+    gone = true;
+    expected.cancel();
+    outbox.length = 0;
+    const report = (): void => {
+      if (reported) return;
+      reported = true;
+      socket?.destroy();
+      for (const handler of exitHandlers) handler({ code, signal: null });
+    };
+    // Every message the thread managed to write is in the socket: read it all before the exit is reported.
+    const timer = setTimeout(report, CLOSE_AFTER_EXIT_MS);
+    void socketClosed.then(() => {
+      clearTimeout(timer);
+      report();
+    });
   });
 
   return {
     threadId: worker.threadId,
     send: (message) => {
-      if (!exited) worker.postMessage(message);
+      if (gone) return;
+      if (socket) write(socket, message);
+      else outbox.push(message);
     },
-    onMessage: (handler) => worker.on('message', handler),
-    onExit: (handler) => exitHandlers.push(handler),
-    onOutput: (handler) => outputHandlers.push(handler),
+    onMessage: (handler) => void messageHandlers.push(handler),
+    onExit: (handler) => void exitHandlers.push(handler),
+    onOutput: (handler) => void outputHandlers.push(handler),
     kill: () => void worker.terminate(),
   };
+}
+
+function readFrames(socket: Socket, decoder: FrameDecoder, deliver: (message: unknown) => void, fail: (error: Error) => void): void {
+  socket.on('data', (chunk: Buffer) => {
+    let messages: unknown[];
+    try {
+      messages = decoder.push(chunk);
+    } catch (error) {
+      fail(error as Error);
+      return;
+    }
+    for (const message of messages) deliver(message);
+  });
+  socket.on('error', () => undefined);
+  socket.resume();
 }

@@ -14,15 +14,21 @@ const fromSource = import.meta.url.endsWith('.ts');
 
 export const WORKER_ENTRY_URL = new URL(`../../workers/connection-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url);
 
-export interface ThreadLaunch {
-  file: URL;
-  workerData: { entry: string } | undefined;
+/** Where a thread-isolated worker connects back to, and the one-time token it says hello with (thread-socket-hub.ts). */
+export interface ThreadSocketAddress {
+  socketPath: string;
+  token: string;
 }
 
-export function threadLaunch(): ThreadLaunch {
+export interface ThreadLaunch {
+  file: URL;
+  workerData: ThreadSocketAddress & { entry?: string };
+}
+
+export function threadLaunch(address: ThreadSocketAddress): ThreadLaunch {
   return fromSource
-    ? { file: new URL('./ts-worker-boot.mjs', import.meta.url), workerData: { entry: WORKER_ENTRY_URL.href } }
-    : { file: WORKER_ENTRY_URL, workerData: undefined };
+    ? { file: new URL('./ts-worker-boot.mjs', import.meta.url), workerData: { ...address, entry: WORKER_ENTRY_URL.href } }
+    : { file: WORKER_ENTRY_URL, workerData: address };
 }
 
 export interface ProcessLaunch {
