@@ -5,7 +5,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { isMainThread, workerData } from 'node:worker_threads';
-import { encodeFrame, FrameDecoder } from './socket-frames.js';
+import { encodeFrame, FrameDecoder, writeFrames } from './socket-frames.js';
 import type { ChannelMessage } from './worker-messages.js';
 
 export interface ParentPipe {
@@ -46,20 +46,11 @@ function threadPipe(address: ThreadSocketAddress): ParentPipe {
   let exitCode: number | undefined;
   const startedAt = Date.now();
 
-  const flushOutbox = (target: Socket): void => {
-    target.cork();
-    for (const [header, body] of outbox.splice(0)) {
-      target.write(header);
-      target.write(body);
-    }
-    target.uncork();
-  };
-
   const open = (): void => {
     const attempt = connect(address.socketPath);
     attempt.once('connect', () => {
       socket = attempt;
-      flushOutbox(attempt);
+      writeFrames(attempt, outbox.splice(0));
       if (exitCode !== undefined) leave(attempt, exitCode);
     });
     attempt.on('data', (chunk: Buffer) => {
@@ -85,14 +76,8 @@ function threadPipe(address: ThreadSocketAddress): ParentPipe {
     isolation: 'thread',
     send: (message) => {
       const frame = encodeFrame(message);
-      if (!socket) {
-        outbox.push(frame);
-        return;
-      }
-      socket.cork();
-      socket.write(frame[0]);
-      socket.write(frame[1]);
-      socket.uncork();
+      if (socket) writeFrames(socket, [frame]);
+      else outbox.push(frame);
     },
     onMessage: (handler) => void handlers.push(handler),
     exitWhenFlushed: (code) => {

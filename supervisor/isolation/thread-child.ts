@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Socket } from 'node:net';
 import type { ChannelMessage } from '../../workers/worker-messages.js';
-import { encodeFrame, type FrameDecoder } from '../../workers/socket-frames.js';
+import { encodeFrame, writeFrames, type FrameDecoder } from '../../workers/socket-frames.js';
 import { forwardLines, type ChildExit, type ChildPipe } from './child-pipe.js';
 import { threadSocketHub } from './thread-socket-hub.js';
 import type { OutputSource } from './worker-handle.js';
@@ -53,13 +53,7 @@ export function spawnThreadChild(options: ThreadChildOptions): ChildPipe {
   let gone = false;
   let socketClosed: Promise<void> = Promise.resolve();
 
-  const write = (target: Socket, message: ChannelMessage): void => {
-    const [header, body] = encodeFrame(message);
-    target.cork();
-    target.write(header);
-    target.write(body);
-    target.uncork();
-  };
+  const write = (target: Socket, message: ChannelMessage): void => writeFrames(target, [encodeFrame(message)]);
 
   void expected.connected.then(({ socket: connected, decoder, early }) => {
     if (gone) {
