@@ -5,7 +5,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { isMainThread, workerData } from 'node:worker_threads';
-import { encodeFrame, FrameDecoder, writeFrames } from './socket-frames.js';
+import { encodeFrame, FrameDecoder, readFrames, writeFrames } from './socket-frames.js';
 import type { ChannelMessage } from './worker-messages.js';
 
 export interface ParentPipe {
@@ -45,16 +45,20 @@ function threadPipe(address: ThreadSocketAddress): ParentPipe {
   let socket: Socket | undefined;
   let exitCode: number | undefined;
   const startedAt = Date.now();
+  const deliver = (message: unknown): void => {
+    for (const handler of handlers) handler(message as ChannelMessage);
+  };
 
   const open = (): void => {
     const attempt = connect(address.socketPath);
     attempt.once('connect', () => {
       socket = attempt;
+      // A frame the supervisor could not have written ends the thread like any uncaught error.
+      readFrames(attempt, decoder, deliver, (error) => {
+        throw error;
+      });
       writeFrames(attempt, outbox.splice(0));
       if (exitCode !== undefined) leave(attempt, exitCode);
-    });
-    attempt.on('data', (chunk: Buffer) => {
-      for (const message of decoder.push(chunk)) for (const handler of handlers) handler(message as ChannelMessage);
     });
     attempt.once('error', (error: NodeJS.ErrnoException) => {
       if (socket) return;

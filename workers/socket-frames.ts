@@ -9,7 +9,7 @@
  * measured at up to 30 ms of a frozen supervisor per batch under the concurrency benchmark. A socket's reader is
  * woken by the kernel after its lock is released, so nothing is held when the supervisor runs.
  */
-import type { Writable } from 'node:stream';
+import type { Duplex, Writable } from 'node:stream';
 import { deserialize, serialize } from 'node:v8';
 
 const HEADER_BYTES = 4;
@@ -30,6 +30,25 @@ export function writeFrames(socket: Writable, frames: ReadonlyArray<[Buffer, Buf
     socket.write(body);
   }
   socket.uncork();
+}
+
+/**
+ * Feeds everything `socket` delivers through `decoder` and hands each message on, in order. A frame that does not
+ * deserialize goes to `fail`, and the chunk's other messages are dropped with it: the stream is unusable from there.
+ */
+export function readFrames(socket: Duplex, decoder: FrameDecoder, deliver: (message: unknown) => void, fail: (error: Error) => void): void {
+  socket.on('data', (chunk: Buffer) => {
+    let messages: unknown[];
+    try {
+      messages = decoder.push(chunk);
+    } catch (error) {
+      fail(error as Error);
+      return;
+    }
+    for (const message of messages) deliver(message);
+  });
+  socket.on('error', () => undefined);
+  socket.resume();
 }
 
 /** Reassembles messages from the chunks a socket delivers, however they are cut. */

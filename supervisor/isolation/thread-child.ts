@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Socket } from 'node:net';
 import type { ChannelMessage } from '../../workers/worker-messages.js';
-import { encodeFrame, writeFrames, type FrameDecoder } from '../../workers/socket-frames.js';
+import { encodeFrame, readFrames, writeFrames } from '../../workers/socket-frames.js';
 import { forwardLines, type ChildExit, type ChildPipe } from './child-pipe.js';
 import { threadSocketHub } from './thread-socket-hub.js';
 import type { OutputSource } from './worker-handle.js';
@@ -48,12 +48,10 @@ export function spawnThreadChild(options: ThreadChildOptions): ChildPipe {
     for (const handler of messageHandlers) handler(message as ChannelMessage);
   };
   let socket: Socket | undefined;
-  /** What the supervisor sends before the worker has connected. */
-  const outbox: ChannelMessage[] = [];
+  /** Frames the supervisor sends before the worker has connected. */
+  const outbox: Array<[Buffer, Buffer]> = [];
   let gone = false;
   let socketClosed: Promise<void> = Promise.resolve();
-
-  const write = (target: Socket, message: ChannelMessage): void => writeFrames(target, [encodeFrame(message)]);
 
   void expected.connected.then(({ socket: connected, decoder, early }) => {
     if (gone) {
@@ -67,7 +65,7 @@ export function spawnThreadChild(options: ThreadChildOptions): ChildPipe {
       emitOutput(`unreadable message from worker thread: ${error.message}`, 'stderr');
       void worker.terminate();
     });
-    for (const message of outbox.splice(0)) write(connected, message);
+    writeFrames(connected, outbox.splice(0));
   });
 
   let reported = false;
@@ -94,27 +92,13 @@ export function spawnThreadChild(options: ThreadChildOptions): ChildPipe {
     threadId: worker.threadId,
     send: (message) => {
       if (gone) return;
-      if (socket) write(socket, message);
-      else outbox.push(message);
+      const frame = encodeFrame(message);
+      if (socket) writeFrames(socket, [frame]);
+      else outbox.push(frame);
     },
     onMessage: (handler) => void messageHandlers.push(handler),
     onExit: (handler) => void exitHandlers.push(handler),
     onOutput: (handler) => void outputHandlers.push(handler),
     kill: () => void worker.terminate(),
   };
-}
-
-function readFrames(socket: Socket, decoder: FrameDecoder, deliver: (message: unknown) => void, fail: (error: Error) => void): void {
-  socket.on('data', (chunk: Buffer) => {
-    let messages: unknown[];
-    try {
-      messages = decoder.push(chunk);
-    } catch (error) {
-      fail(error as Error);
-      return;
-    }
-    for (const message of messages) deliver(message);
-  });
-  socket.on('error', () => undefined);
-  socket.resume();
 }
