@@ -24,6 +24,8 @@ const NODE_ONLY_PACKAGES = [
 
 const WORKER_PROTOCOL_MESSAGE =
   'Workers import values from protocol/errors.js and protocol/run-defaults.js only (schema-free); `import type` is fine.';
+const SUPERVISOR_WORKERS_MESSAGE =
+  'The supervisor imports from workers/ only what both ends of the worker channel share: workers/channel/ (docs/architecture.md).';
 const PROTOCOL_MESSAGE = 'protocol/ is imported by the browser UI: no Node builtins or Node-only packages here.';
 
 export default defineConfig([
@@ -104,6 +106,25 @@ export default defineConfig([
               group: ['**/protocol/*.js', '!**/protocol/errors.js', '!**/protocol/run-defaults.js'],
               message: WORKER_PROTOCOL_MESSAGE,
               allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
+
+  {
+    // The worker channel's contract lives in workers/channel/; anything else in workers/ is the worker's own inside
+    // (drivers, run loop) and must not load into the supervisor. The worker entry is spawned by URL, not imported.
+    files: ['supervisor/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: String.raw`(^|/)workers/(?!channel/[^/]+$)`,
+              message: SUPERVISOR_WORKERS_MESSAGE,
             },
           ],
         },

@@ -4,6 +4,10 @@ import { defineMethod } from './descriptor.js';
 export const CONNECTOR_TYPES = ['postgres', 'mysql', 'sqlite', 'faulty'] as const;
 export type ConnectorType = (typeof CONNECTOR_TYPES)[number];
 
+/** Where a connection's driver runs: a worker thread or a child process (docs/architecture.md "Isolation"). */
+export const WORKER_ISOLATIONS = ['thread', 'process'] as const;
+export type WorkerIsolation = (typeof WORKER_ISOLATIONS)[number];
+
 const text = z.string().max(65_536);
 
 export const sslConfigSchema = z.object({
@@ -25,7 +29,7 @@ export const sshConfigSchema = z.object({
 export const connectionExtraSchema = z
   .object({
     /** Where the driver runs: a worker thread (pg, mysql2 default) or a child process (better-sqlite3 default). */
-    isolation: z.enum(['thread', 'process']).optional(),
+    isolation: z.enum(WORKER_ISOLATIONS).optional(),
     poolSize: z.number().int().min(1).max(100).optional(),
     connectTimeoutMs: z.number().int().min(100).max(600_000).optional(),
     idleTimeoutMs: z.number().int().min(1000).max(86_400_000).optional(),

@@ -1,10 +1,29 @@
 import { z } from 'zod';
+import type { WorkerIsolation } from './connections.js';
 import { defineEvent, defineMethod } from './descriptor.js';
 
 export interface PingResult {
   uptime: number;
   version: string;
   pid: number;
+}
+
+/** A connection pool's occupancy as its driver reports it; a field the driver does not know is left out. */
+export interface PoolStats {
+  total?: number;
+  idle?: number;
+  waiting?: number;
+}
+
+/** One connection's worker in debug.dumpState. */
+export interface WorkerDebugInfo {
+  connectionId: string;
+  type: string;
+  isolation: WorkerIsolation;
+  status: string;
+  pid?: number;
+  threadId?: number;
+  restarts: number;
 }
 
 /** Support snapshot. Never holds a secret: built from explicit fields, never by spreading a config. */
@@ -14,11 +33,11 @@ export interface DebugState {
   uptimeSec: number;
   memory: { rss: number; heapUsed: number; heapTotal: number; external: number };
   clients: Array<{ id: string; transport: string; sessions: number; bufferedBytes: number }>;
-  workers: Array<{ connectionId: string; type: string; isolation: 'thread' | 'process'; status: string; pid?: number; threadId?: number; restarts: number }>;
+  workers: WorkerDebugInfo[];
   sessions: Array<{ sessionId: string; connectionId: string; clientId: string; state: string; runId?: string }>;
   jobs: unknown[];
   schedules: unknown[];
-  pools: Array<{ connectionId: string; total?: number; idle?: number; waiting?: number }>;
+  pools: Array<{ connectionId: string } & PoolStats>;
 }
 
 export type ConnectorStatus = 'starting' | 'ready' | 'restarting' | 'crashed' | 'closed';

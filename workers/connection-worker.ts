@@ -11,11 +11,11 @@ import { BridgeError } from '../protocol/errors.js';
 import type { ConnectionConfig } from '../protocol/index.js';
 import type { Connector } from './connectors/connector.js';
 import { loadConnectorFactory } from './connectors/registry.js';
-import { registerErrorTransfer } from './error-transfer.js';
+import { registerErrorTransfer } from './channel/error-transfer.js';
 import { openParentPipe } from './parent-pipe.js';
-import { RpcChannelEndpoint } from './rpc-endpoint.js';
+import { RpcChannelEndpoint } from './channel/rpc-endpoint.js';
 import { QueryRun } from './run-loop.js';
-import type { RunRequest, SupervisorStreamMessage, WorkerApi, WorkerStreamMessage } from './worker-messages.js';
+import type { RunRequest, SupervisorStreamMessage, WorkerApi, WorkerStreamMessage } from './channel/worker-messages.js';
 
 /** How long shutdown lets running queries stop before it closes the connector under them. */
 const SHUTDOWN_RUN_GRACE_MS = 2_000;

@@ -1,15 +1,16 @@
 /**
  * The worker's end of its one message pipe to the supervisor: a local socket back to the supervisor inside a worker
- * thread (workers/socket-frames.ts says why not parentPort), the IPC channel inside a forked child process.
+ * thread (workers/channel/socket-frames.ts says why not parentPort), the IPC channel inside a forked child process.
  * Everything above this file is the same in both isolations.
  */
 import { connect, type Socket } from 'node:net';
 import { isMainThread, workerData } from 'node:worker_threads';
-import { encodeFrame, FrameDecoder, readFrames, writeFrames } from './socket-frames.js';
-import type { ChannelMessage } from './worker-messages.js';
+import { encodeFrame, FrameDecoder, readFrames, writeFrames } from './channel/socket-frames.js';
+import type { WorkerIsolation } from '../protocol/index.js';
+import type { ChannelMessage } from './channel/worker-messages.js';
 
 export interface ParentPipe {
-  readonly isolation: 'thread' | 'process';
+  readonly isolation: WorkerIsolation;
   send(message: ChannelMessage): void;
   onMessage(handler: (message: ChannelMessage) => void): void;
   /** Ends this worker once what was already sent has left (a reply must not die in the pipe). */

@@ -18,15 +18,6 @@ export interface EncodedBatchInput {
   cursorToken?: string;
 }
 
-/**
- * Page mode's cursor token: the next page of a run is named by the run and the count of batches sent so far. The
- * worker puts it in each batch; the supervisor derives the one it expects from the batches it relayed, so it never
- * has to parse a batch to learn it.
- */
-export function cursorTokenFor(runId: string, batchesSent: number): string {
-  return `${runId}:${batchesSent}`;
-}
-
 export class ResultBatchEncoder {
   readonly #sessionId: string;
   readonly #runId: string;

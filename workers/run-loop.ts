@@ -10,10 +10,11 @@ import { BridgeError } from '../protocol/errors.js';
 import { DEFAULT_BATCH_SIZE } from '../protocol/run-defaults.js';
 import type { ErrorCode, RunStatus } from '../protocol/index.js';
 import type { Connector, RowBatch } from './connectors/connector.js';
-import { toBridgeError } from './error-transfer.js';
-import { cursorTokenFor, ResultBatchEncoder } from './result-batch-encoder.js';
+import { toBridgeError } from './channel/error-transfer.js';
+import { cursorTokenFor } from './channel/cursor-token.js';
+import { ResultBatchEncoder } from './result-batch-encoder.js';
 import { RunDeadline } from './run-deadline.js';
-import type { RunRequest, WorkerStreamMessage } from './worker-messages.js';
+import type { RunRequest, WorkerStreamMessage } from './channel/worker-messages.js';
 
 type StopReason = 'cancel' | 'timeout' | 'truncate';
 

@@ -2,6 +2,7 @@
  * What every case shares: the running bridge, one client connected to it, and a bridge connection + session per
  * target (created once, like a user who keeps a tab open), plus the row type each case reports.
  */
+import type { WorkerIsolation } from '../../protocol/index.js';
 import type { BridgeProcess } from './bridge-process.js';
 import type { BenchTarget, DbKind } from './datasets.js';
 import type { RpcClient } from './rpc-client.js';
@@ -32,7 +33,7 @@ export interface BenchOptions {
   /** Profile the bridge's processes into this directory (see bridge-process.ts). */
   cpuProfDir?: string;
   /** Overrides the SQLite connection's worker isolation (default: the bridge's, a child process). */
-  sqliteIsolation?: 'thread' | 'process';
+  sqliteIsolation?: WorkerIsolation;
 }
 
 export interface ResultRow {

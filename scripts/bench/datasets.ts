@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { WorkerIsolation } from '../../protocol/index.js';
 
 export type DbKind = 'postgres' | 'mysql' | 'sqlite';
 
@@ -54,7 +55,7 @@ export function mysqlTarget(database = 'test'): BenchTarget {
  * SQLite has no cheap generator that streams as fast as a table scan, so the rows are stored once in a file per row
  * count (reused across runs) and the query is a plain scan with a LIMIT.
  */
-export function sqliteTarget(rows: number, isolation?: 'thread' | 'process'): BenchTarget {
+export function sqliteTarget(rows: number, isolation?: WorkerIsolation): BenchTarget {
   const dir = join(tmpdir(), 'dbv-bench');
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `rows-${rows}.db`);

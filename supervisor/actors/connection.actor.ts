@@ -9,9 +9,10 @@ import {
   type ConnectionConfig,
   type ConnectorStatus,
   type ConnectorStatusEvent,
+  type WorkerDebugInfo,
 } from '../../protocol/index.js';
-import type { HealthStreamMessage, RunStreamMessage } from '../../workers/worker-messages.js';
-import { DEFAULT_ISOLATION } from '../../workers/connectors/registry.js';
+import type { HealthStreamMessage, RunStreamMessage } from '../../workers/channel/worker-messages.js';
+import { DEFAULT_ISOLATION } from '../../workers/channel/isolation.js';
 import type { WorkerHandle } from '../isolation/worker-handle.js';
 import { spawnConnectionWorker } from '../isolation/worker-host.js';
 import type { Logger } from '../log/logger.js';
@@ -123,7 +124,7 @@ export class ConnectionActor {
     this.#actor.stop();
   }
 
-  debugInfo(): { connectionId: string; type: string; isolation: 'thread' | 'process'; status: string; pid?: number; threadId?: number; restarts: number } {
+  debugInfo(): WorkerDebugInfo {
     const info = {
       connectionId: this.connectionId,
       type: this.#type ?? 'unknown',

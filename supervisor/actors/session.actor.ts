@@ -12,8 +12,8 @@ import {
   type RunOptions,
   type RunStatus,
 } from '../../protocol/index.js';
-import { cursorTokenFor } from '../../workers/result-batch-encoder.js';
-import type { RunStreamMessage } from '../../workers/worker-messages.js';
+import { cursorTokenFor } from '../../workers/channel/cursor-token.js';
+import type { RunStreamMessage } from '../../workers/channel/worker-messages.js';
 import { CreditGate, DEFAULT_CREDIT_WINDOW } from '../flow/credit-gate.js';
 import type { WorkerHandle } from '../isolation/worker-handle.js';
 import type { Logger } from '../log/logger.js';

@@ -4,7 +4,7 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import type { ChannelMessage } from '../../workers/worker-messages.js';
+import type { ChannelMessage } from '../../workers/channel/worker-messages.js';
 import type { OutputSource } from './worker-handle.js';
 
 export interface ChildExit {

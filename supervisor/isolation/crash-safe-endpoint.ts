@@ -4,8 +4,8 @@
  * thrown BridgeError('WORKER_CRASHED'). Requests made after that are answered the same way at once.
  */
 import type { BridgeError } from '../../protocol/index.js';
-import { thrownResponse } from '../../workers/error-transfer.js';
-import { RpcChannelEndpoint } from '../../workers/rpc-endpoint.js';
+import { thrownResponse } from '../../workers/channel/error-transfer.js';
+import { RpcChannelEndpoint } from '../../workers/channel/rpc-endpoint.js';
 
 export class CrashSafeEndpoint extends RpcChannelEndpoint {
   readonly #inFlight = new Set<string>();

@@ -3,7 +3,7 @@
  * only the child (the parent sees `exit(null, 'SIGSEGV')`), and where killing is the only way to stop a blocked step.
  */
 import { fork } from 'node:child_process';
-import type { ChannelMessage } from '../../workers/worker-messages.js';
+import type { ChannelMessage } from '../../workers/channel/worker-messages.js';
 import { forwardLines, type ChildExit, type ChildPipe } from './child-pipe.js';
 import type { OutputSource } from './worker-handle.js';
 import { processLaunch, workerEnv } from './worker-entry.js';

@@ -2,12 +2,12 @@
  * A connection worker in a worker thread: for pure-JS drivers (pg, mysql2), cheap to start, shares the process.
  *
  * Messages go over a local socket the worker connects back to (thread-socket-hub.ts), not over the thread's
- * MessagePort: see workers/socket-frames.ts for the priority inversion that avoids. The MessagePort carries nothing.
+ * MessagePort: see workers/channel/socket-frames.ts for the priority inversion that avoids. The MessagePort carries nothing.
  */
 import { Worker } from 'node:worker_threads';
 import type { Socket } from 'node:net';
-import type { ChannelMessage } from '../../workers/worker-messages.js';
-import { encodeFrame, readFrames, writeFrames } from '../../workers/socket-frames.js';
+import type { ChannelMessage } from '../../workers/channel/worker-messages.js';
+import { encodeFrame, readFrames, writeFrames } from '../../workers/channel/socket-frames.js';
 import { forwardLines, type ChildExit, type ChildPipe } from './child-pipe.js';
 import { threadSocketHub } from './thread-socket-hub.js';
 import type { OutputSource } from './worker-handle.js';

@@ -1,6 +1,6 @@
 /**
  * The local socket server that thread-isolated connection workers connect back to (why a socket and not the
- * thread's MessagePort: workers/socket-frames.ts). One per supervisor process, started on first use, on a Unix socket
+ * thread's MessagePort: workers/channel/socket-frames.ts). One per supervisor process, started on first use, on a Unix socket
  * in a private temporary directory (0700) or a named pipe on Windows, and never keeping the process alive.
  *
  * A worker proves who it is with the one-time token it was given in workerData, in its first frame; a connection
@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FrameDecoder } from '../../workers/socket-frames.js';
+import { FrameDecoder } from '../../workers/channel/socket-frames.js';
 
 /** A worker's first frame. */
 export interface WorkerHello {

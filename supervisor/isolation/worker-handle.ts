@@ -3,9 +3,8 @@
  * A ConnectionActor holds one of these; it never touches worker_threads or child_process itself.
  */
 import type { Remote } from 'comlink';
-import type { SupervisorStreamMessage, WorkerApi, WorkerStreamMessage } from '../../workers/worker-messages.js';
-
-export type Isolation = 'thread' | 'process';
+import type { WorkerIsolation } from '../../protocol/index.js';
+import type { SupervisorStreamMessage, WorkerApi, WorkerStreamMessage } from '../../workers/channel/worker-messages.js';
 
 export interface WorkerExitInfo {
   /** The exit code; null when the process was ended by a signal. */
@@ -19,7 +18,7 @@ export interface WorkerExitInfo {
 export type OutputSource = 'stdout' | 'stderr';
 
 export interface WorkerHandle {
-  readonly isolation: Isolation;
+  readonly isolation: WorkerIsolation;
   readonly name: string;
   /** Process isolation only. */
   readonly pid?: number;
@@ -45,7 +44,7 @@ export interface WorkerHandle {
 }
 
 export interface SpawnWorkerOptions {
-  isolation: Isolation;
+  isolation: WorkerIsolation;
   /** For logs and the thread's name; never a secret. */
   name: string;
   /** Receives output from the first line on (a handler added later with onStderr misses what came before). */

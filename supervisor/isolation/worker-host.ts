@@ -1,11 +1,11 @@
 /**
  * Starts a connection worker in the isolation asked for and gives it the one WorkerHandle face. Both channels share
- * the child's single pipe, tagged `{ ch: 'rpc' | 'stream' }` (workers/worker-messages.ts).
+ * the child's single pipe, tagged `{ ch: 'rpc' | 'stream' }` (workers/channel/worker-messages.ts).
  */
 import { wrap } from 'comlink';
 import { BridgeError } from '../../protocol/index.js';
-import { registerErrorTransfer } from '../../workers/error-transfer.js';
-import type { SupervisorStreamMessage, WorkerApi, WorkerStreamMessage } from '../../workers/worker-messages.js';
+import { registerErrorTransfer } from '../../workers/channel/error-transfer.js';
+import type { SupervisorStreamMessage, WorkerApi, WorkerStreamMessage } from '../../workers/channel/worker-messages.js';
 import { relayScheduler } from '../flow/relay-scheduler.js';
 import type { ChildExit, ChildPipe } from './child-pipe.js';
 import { CrashSafeEndpoint } from './crash-safe-endpoint.js';

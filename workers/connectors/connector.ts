@@ -9,6 +9,7 @@ import type {
   ColumnMeta,
   ConnectionConfig,
   ConnectionTestResult,
+  PoolStats,
   SchemaMetadata,
   TableInfo,
 } from '../../protocol/index.js';
@@ -81,7 +82,7 @@ export interface Connector {
   /** Subscribes to server health events; connectors without a pool (or a server) may not implement it. */
   onHealth?(listener: HealthListener): void;
   /** Pool statistics for debug.dumpState. */
-  poolStats?(): { total?: number; idle?: number; waiting?: number };
+  poolStats?(): PoolStats;
   close(): Promise<void>;
 }
 

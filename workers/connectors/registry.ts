@@ -1,17 +1,9 @@
 /**
- * Which connector serves which connection type, and in which isolation it runs by default.
- * Native drivers run in a child process (a segfault there cannot take the supervisor down; DESIGN.md),
- * pure-JS drivers in a worker thread.
+ * Which connector serves which connection type. The isolation each type runs in by default is the supervisor's
+ * choice, made before any connector loads: workers/channel/isolation.ts.
  */
 import type { ConnectorType } from '../../protocol/index.js';
 import type { ConnectorFactory } from './connector.js';
-
-export const DEFAULT_ISOLATION: Record<ConnectorType, 'thread' | 'process'> = {
-  sqlite: 'process',
-  postgres: 'thread',
-  mysql: 'thread',
-  faulty: 'process',
-};
 
 /** Loaded lazily so a worker only loads its own driver. */
 export async function loadConnectorFactory(type: ConnectorType): Promise<ConnectorFactory> {

@@ -8,8 +8,8 @@ import {
   type ConnectionConfig,
   type ConnectionTestResult,
 } from '../../../protocol/index.js';
-import type { WorkerApi } from '../../../workers/worker-messages.js';
-import { DEFAULT_ISOLATION } from '../../../workers/connectors/registry.js';
+import type { WorkerApi } from '../../../workers/channel/worker-messages.js';
+import { DEFAULT_ISOLATION } from '../../../workers/channel/isolation.js';
 import type { ConnectionRegistry } from '../../actors/connection-registry.js';
 import type { SessionRegistry } from '../../actors/session-registry.js';
 import { spawnConnectionWorker } from '../../isolation/worker-host.js';

@@ -4,7 +4,7 @@
  * failures to registry codes, and each connection's worker is visible in debug.dumpState.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectionConfig, DebugState } from '../../../protocol/index.js';
+import type { ConnectionConfig, DebugState, WorkerIsolation } from '../../../protocol/index.js';
 import { connectWs, type TestClient } from '../../helpers/clients.js';
 import { startBridgeProcess, type BridgeProcess } from '../../helpers/bridge-process.js';
 import { configFromUrl, mysqlUrl, pgUrl } from '../../helpers/databases.js';
@@ -28,7 +28,7 @@ describe('connections are isolated from each other', async () => {
     expect(await bridge?.stop()).toBe(0);
   });
 
-  const faulty = async (isolation: 'thread' | 'process'): Promise<{ id: string; sessionId: string }> => {
+  const faulty = async (isolation: WorkerIsolation): Promise<{ id: string; sessionId: string }> => {
     const { id } = await client.call('connection.create', { config: { name: `faulty ${isolation}`, type: 'faulty', extra: { isolation } } });
     const { sessionId } = await client.call('query.createSession', { connectionId: id });
     return { id, sessionId };
@@ -38,7 +38,7 @@ describe('connections are isolated from each other', async () => {
     return state.workers.find((w) => w.connectionId === connectionId)!;
   };
 
-  const cases: Array<[string, 'thread' | 'process', (f: { id: string; sessionId: string }) => Promise<void>]> = [
+  const cases: Array<[string, WorkerIsolation, (f: { id: string; sessionId: string }) => Promise<void>]> = [
     ['a thread worker that exits', 'thread', async (f) => void (await client.call('query.run', { sessionId: f.sessionId, sql: 'exit' }))],
     ['a process worker killed with SIGKILL', 'process', async (f) => void process.kill((await workerOf(f.id)).pid!, 'SIGKILL')],
     ['a process worker that aborts (SIGABRT)', 'process', async (f) => void (await client.call('query.run', { sessionId: f.sessionId, sql: 'abort' }))],

@@ -7,14 +7,15 @@ import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionConfig } from '../../../protocol/index.js';
 import { spawnConnectionWorker } from '../../../supervisor/isolation/worker-host.js';
-import type { Isolation, WorkerHandle } from '../../../supervisor/isolation/worker-handle.js';
-import type { HealthStreamMessage, WorkerStreamMessage } from '../../../workers/worker-messages.js';
+import type { WorkerIsolation } from '../../../protocol/index.js';
+import type { WorkerHandle } from '../../../supervisor/isolation/worker-handle.js';
+import type { HealthStreamMessage, WorkerStreamMessage } from '../../../workers/channel/worker-messages.js';
 import { configFromUrl, testDatabase } from '../../helpers/databases.js';
 
 interface Target {
   label: string;
   kind: 'postgres' | 'mysql';
-  isolation: Isolation;
+  isolation: WorkerIsolation;
   database: string;
 }
 

@@ -4,11 +4,11 @@
  * 'end' for its run (the supervisor's actor ends such runs).
  */
 import { describe, expect, it } from 'vitest';
-import { BridgeError } from '../../../protocol/index.js';
+import { BridgeError, type WorkerIsolation } from '../../../protocol/index.js';
 import { pause, startFaultyWorker, type RecordedWorker } from './worker-harness.js';
 
 /** A worker whose testConnection takes a minute: a call that is still pending when the worker dies. */
-async function workerWithPendingCall(isolation: 'thread' | 'process', spawn = {}) {
+async function workerWithPendingCall(isolation: WorkerIsolation, spawn = {}) {
   const worker = await startFaultyWorker(isolation, { delayMs: 60_000 }, spawn);
   await worker.handle.api.openSession('s');
   const pending = worker.handle.api.test().then(

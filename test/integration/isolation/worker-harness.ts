@@ -1,10 +1,11 @@
 /** Starts real connection workers running the faulty connector, and records what they stream. */
 import type { QueryResultEvent } from '../../../protocol/index.js';
 import { spawnConnectionWorker } from '../../../supervisor/isolation/worker-host.js';
-import type { Isolation, SpawnWorkerOptions, WorkerExitInfo, WorkerHandle } from '../../../supervisor/isolation/worker-handle.js';
-import type { WorkerStreamMessage } from '../../../workers/worker-messages.js';
+import type { WorkerIsolation } from '../../../protocol/index.js';
+import type { SpawnWorkerOptions, WorkerExitInfo, WorkerHandle } from '../../../supervisor/isolation/worker-handle.js';
+import type { WorkerStreamMessage } from '../../../workers/channel/worker-messages.js';
 
-export const ISOLATIONS: Isolation[] = ['thread', 'process'];
+export const ISOLATIONS: WorkerIsolation[] = ['thread', 'process'];
 
 export interface RecordedWorker {
   handle: WorkerHandle;
@@ -18,7 +19,7 @@ export interface RecordedWorker {
 }
 
 export async function startFaultyWorker(
-  isolation: Isolation,
+  isolation: WorkerIsolation,
   extra: Record<string, number> = {},
   spawn: Partial<SpawnWorkerOptions> = {},
 ): Promise<RecordedWorker> {

@@ -2,7 +2,7 @@ import { wrap } from 'comlink';
 import { describe, expect, it } from 'vitest';
 import { BridgeError } from '../../../protocol/index.js';
 import { CrashSafeEndpoint } from '../../../supervisor/isolation/crash-safe-endpoint.js';
-import { registerErrorTransfer } from '../../../workers/error-transfer.js';
+import { registerErrorTransfer } from '../../../workers/channel/error-transfer.js';
 
 registerErrorTransfer();
 

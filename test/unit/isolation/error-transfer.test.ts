@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BridgeError } from '../../../protocol/index.js';
-import { fromThrownWire, toBridgeError, toThrownWire } from '../../../workers/error-transfer.js';
+import { fromThrownWire, toBridgeError, toThrownWire } from '../../../workers/channel/error-transfer.js';
 
 /** The wire form goes through a structured clone in both isolations. */
 const across = (thrown: unknown) => fromThrownWire(structuredClone(toThrownWire(thrown)));

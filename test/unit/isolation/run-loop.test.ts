@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BridgeError, type QueryResultEvent, type RunOptions } from '../../../protocol/index.js';
 import { QueryRun } from '../../../workers/run-loop.js';
-import type { WorkerStreamMessage } from '../../../workers/worker-messages.js';
+import type { WorkerStreamMessage } from '../../../workers/channel/worker-messages.js';
 import { fakeConnector, oneRowBatches, type ScriptStep } from './fake-connector.js';
 
 function start(script: ScriptStep[], opts: RunOptions = {}, initialCredit = 100) {

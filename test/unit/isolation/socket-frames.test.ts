@@ -3,7 +3,7 @@
  * chunk, and what a structured clone carries (nested objects, large and non-ASCII strings) comes back equal.
  */
 import { describe, expect, it } from 'vitest';
-import { encodeFrame, FrameDecoder } from '../../../workers/socket-frames.js';
+import { encodeFrame, FrameDecoder } from '../../../workers/channel/socket-frames.js';
 
 const messages = [
   { ch: 'rpc', msg: { id: 'a1', type: 'APPLY', path: ['init'], argumentList: [{ type: 'RAW', value: { host: 'db', port: 5432 } }] } },

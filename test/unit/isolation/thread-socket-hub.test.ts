@@ -6,7 +6,7 @@ import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { threadSocketHub } from '../../../supervisor/isolation/thread-socket-hub.js';
-import { encodeFrame } from '../../../workers/socket-frames.js';
+import { encodeFrame } from '../../../workers/channel/socket-frames.js';
 
 async function dial(path: string): Promise<Socket> {
   const socket = connect(path);

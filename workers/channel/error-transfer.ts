@@ -7,8 +7,8 @@
  * deserializes with it. The stack is left behind on purpose (it belongs in the worker's own log, not on the wire).
  */
 import { transferHandlers, type TransferHandler } from 'comlink';
-import { BridgeError, isErrorCode } from '../protocol/errors.js';
-import type { ErrorCode } from '../protocol/index.js';
+import { BridgeError, isErrorCode } from '../../protocol/errors.js';
+import type { ErrorCode } from '../../protocol/index.js';
 
 /** The form a thrown value takes on the wire. */
 export type ThrownWire =

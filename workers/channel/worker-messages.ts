@@ -11,11 +11,12 @@ import type {
   BridgeErrorShape,
   ConnectionConfig,
   ConnectionTestResult,
+  PoolStats,
   RunOptions,
   RunStatus,
   SchemaMetadata,
   TableInfo,
-} from '../protocol/index.js';
+} from '../../protocol/index.js';
 
 /** The request/response face of a connection worker (exposed with comlink). */
 export interface WorkerApi {
@@ -34,7 +35,7 @@ export interface WorkerApi {
   startRun(run: RunRequest): Promise<void>;
   cancelRun(sessionId: string, runId: string): Promise<boolean>;
   closeSession(sessionId: string): Promise<void>;
-  poolStats(): Promise<{ total?: number; idle?: number; waiting?: number }>;
+  poolStats(): Promise<PoolStats>;
   shutdown(): Promise<void>;
 }
 
