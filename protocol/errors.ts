@@ -78,6 +78,16 @@ export class BridgeError extends Error {
   }
 }
 
+/** SESSION_BUSY: the session already runs a statement list (or, as `message` says, something else under way). */
+export function sessionBusyError(details?: Record<string, unknown>, message = 'The session is already running a statement list'): BridgeError {
+  return new BridgeError('SESSION_BUSY', message, details);
+}
+
+/** DB_TIMEOUT for a run that passed its `timeoutMs` (opts of query.run), wherever it was enforced. */
+export function runTimeoutError(timeoutMs: number): BridgeError {
+  return new BridgeError('DB_TIMEOUT', `The run took longer than its timeout of ${timeoutMs} ms`, { timeoutMs });
+}
+
 /** JSON-RPC 2.0 protocol-fault codes; used only for faults of the message itself, never for a method's failure. */
 export const RPC_ERRORS = {
   PARSE_ERROR: -32700,

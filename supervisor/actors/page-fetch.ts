@@ -1,0 +1,48 @@
+/**
+ * Page mode on the supervisor's side (docs/architecture.md "Page mode"): the first batch of a run is pushed as
+ * `query.result`; each later one is pulled by a `query.fetchMore`, answered with the batch itself (spliced, not
+ * parsed). This holds the one fetch that may wait for its page; session.machine.ts decides when pages are asked for
+ * and how long an unfetched cursor may stay open.
+ */
+import { BridgeError, sessionBusyError, type FetchMoreResult } from '../../protocol/index.js';
+import { cursorTokenFor } from '../../workers/channel/cursor-token.js';
+import { RawJson } from '../rpc/raw-json.js';
+import type { SessionRun } from './session-types.js';
+
+export class PageFetch {
+  #waiting: { resolve: (page: RawJson<FetchMoreResult>) => void; reject: (error: BridgeError) => void } | null = null;
+
+  /**
+   * Checks a query.fetchMore against the session's run, then waits for the page it asks for. The caller grants the
+   * worker the credit for that page once this returned.
+   */
+  request(run: SessionRun | null, cursorToken: string): Promise<RawJson<FetchMoreResult>> {
+    if (!run || !run.pageMode || run.generation === null) {
+      throw new BridgeError('INVALID_PARAMS', "No open page-mode run on this session: run with opts.mode 'page' first", { cursorToken });
+    }
+    if (this.#waiting) throw sessionBusyError({ cursorToken }, 'A query.fetchMore is already waiting for its page');
+    // The token both ends derive from the batches relayed so far: only the last page's token names the next page.
+    if (run.batchesRelayed === 0 || cursorToken !== cursorTokenFor(run.runId, run.batchesRelayed)) {
+      throw new BridgeError('INVALID_PARAMS', 'Unknown or stale cursorToken: pass the one of the last page received', { cursorToken });
+    }
+    return new Promise((resolve, reject) => {
+      this.#waiting = { resolve, reject };
+    });
+  }
+
+  /** Answers the waiting fetch with this batch; false when none waits (the batch is then pushed instead). */
+  deliver(json: string): boolean {
+    const waiting = this.#waiting;
+    if (!waiting) return false;
+    this.#waiting = null;
+    waiting.resolve(new RawJson<FetchMoreResult>(json));
+    return true;
+  }
+
+  /** The run ended before the page came: the waiting fetch fails with why. */
+  fail(error: BridgeError): void {
+    const waiting = this.#waiting;
+    this.#waiting = null;
+    waiting?.reject(error);
+  }
+}
