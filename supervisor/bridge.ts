@@ -17,6 +17,7 @@ import { healthHandlers } from './rpc/handlers/health-handlers.js';
 import { queryHandlers } from './rpc/handlers/query-handlers.js';
 import { secretHandlers } from './rpc/handlers/secret-handlers.js';
 import { Router } from './rpc/router.js';
+import { serveTransport } from './rpc/serve-transport.js';
 import { ensureSampleConnection } from './sample/sample-connection.js';
 import { openSecretStore, type SecretStore } from './secrets/index.js';
 import { packageRoot } from './package-info.js';
@@ -25,7 +26,7 @@ import { joinSecrets } from './store/connection-secrets.js';
 import { ConnectionsRepo } from './store/connections-repo.js';
 import { HistoryRepo } from './store/history-repo.js';
 import { startHttpServer, type RunningHttpServer } from './transports/http-server.js';
-import { OVERSIZED_MESSAGE, type Transport } from './transports/transport.js';
+import type { Transport } from './transports/transport.js';
 
 export interface BridgeOptions {
   dataDir: string;
@@ -113,20 +114,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
 
   if (opts.sample) ensureSampleConnection({ db, repo, dataDir: opts.dataDir, log });
 
-  const attach = (transport: Transport): void => {
-    const client = clients.add(transport);
-    log.debug({ clientId: client.id, transport: transport.kind }, 'client connected');
-    transport.onMessage((message) => {
-      if (message === OVERSIZED_MESSAGE) {
-        transport.send(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Invalid request: message larger than 16 MiB' } }));
-        return;
-      }
-      router.handle(message, { client }).then(
-        (answer) => answer !== undefined && transport.send(answer),
-        (error: unknown) => log.error({ err: error }, 'router failed'),
-      );
-    });
-  };
+  const attach = (transport: Transport): void => void serveTransport(transport, { router, clients, log });
 
   let http: RunningHttpServer;
   try {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stdioClient } from '../../helpers/clients.js';
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/stdio-mini-bridge.ts', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('./fixtures/stdio-test-bridge.ts', import.meta.url));
 let child: ChildProcess | undefined;
 
 afterEach(() => {
@@ -26,7 +26,7 @@ async function startChild(): Promise<ChildProcess> {
 describe('stdio transport in a real child process, driven by stdioClient', () => {
   it('answers calls and streams a run that collectRun gathers, events before the response included', async () => {
     const client = stdioClient(await startChild());
-    await expect(client.call('health.ping', {})).resolves.toMatchObject({ version: 'mini' });
+    await expect(client.call('health.ping', {})).resolves.toMatchObject({ version: 'transport-test' });
     const { runId } = await client.call('query.run', { sessionId: 's1', sql: 'select 1' });
     const run = await client.collectRun(runId);
     expect(run.results.map((r) => r.rows)).toEqual([[{ n: 1 }], [{ n: 2 }]]);
@@ -38,7 +38,7 @@ describe('stdio transport in a real child process, driven by stdioClient', () =>
   it('answers malformed input sent raw with a parse error', async () => {
     const client = stdioClient(await startChild());
     client.raw.send('{oops');
-    await expect.poll(() => client.messages).toContainEqual({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } });
+    await expect.poll(() => client.messages).toContainEqual({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: the message is not valid JSON' } });
     await client.close();
   });
 

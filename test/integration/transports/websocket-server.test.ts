@@ -3,7 +3,7 @@ import { WebSocket } from 'ws';
 import { startHttpServer, type HttpServerOptions, type RunningHttpServer } from '../../../supervisor/transports/http-server.js';
 import type { Transport } from '../../../supervisor/transports/transport.js';
 import { connectWs, UpgradeRefused } from '../../helpers/clients.js';
-import { attachMiniRouter } from './fixtures/mini-router.js';
+import { serveTestRouter } from './fixtures/test-router.js';
 
 const TOKEN = 'test-token-0123456789';
 let server: RunningHttpServer | undefined;
@@ -17,7 +17,7 @@ async function start(overrides: Partial<HttpServerOptions> = {}): Promise<Runnin
     allowedOrigins: ['http://localhost:5173'],
     onClient: (transport) => {
       transports.push(transport);
-      attachMiniRouter(transport);
+      serveTestRouter(transport);
     },
     ...overrides,
   });
@@ -68,8 +68,8 @@ describe('WebSocket upgrade: token', () => {
     const s = await start();
     const viaQuery = await connectWs(s.url, TOKEN);
     const viaHeader = await connectWs(s.url, TOKEN, { tokenIn: 'header' });
-    await expect(viaQuery.call('health.ping', {})).resolves.toMatchObject({ version: 'mini' });
-    await expect(viaHeader.call('health.ping', {})).resolves.toMatchObject({ version: 'mini' });
+    await expect(viaQuery.call('health.ping', {})).resolves.toMatchObject({ version: 'transport-test' });
+    await expect(viaHeader.call('health.ping', {})).resolves.toMatchObject({ version: 'transport-test' });
     expect(transports.map((t) => t.kind)).toEqual(['websocket', 'websocket']);
     await viaQuery.close();
     await viaHeader.close();
@@ -122,7 +122,7 @@ describe('WebSocket frames', () => {
     const s = await start();
     const client = await connectWs(s.url, TOKEN);
     const padding = 'p'.repeat(16 * 1024 * 1024 - 200);
-    const text = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'echo', params: { padding } });
+    const text = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'health.ping', params: { padding } });
     client.raw.send(text + ' '.repeat(16 * 1024 * 1024 - Buffer.byteLength(text)));
     await expect.poll(() => client.messages.length, { timeout: 10_000 }).toBe(1);
     await client.close();
@@ -140,7 +140,7 @@ describe('WebSocket frames', () => {
     const client = await connectWs(s.url, TOKEN);
     transports[0].onMessage((m) => seen.push(m));
     client.raw.send('{not json');
-    await expect.poll(() => client.messages).toContainEqual({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } });
+    await expect.poll(() => client.messages).toContainEqual({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: the message is not valid JSON' } });
     expect(seen).toEqual(['{not json']);
     await client.close();
   });
