@@ -17,6 +17,7 @@ import type { WorkerHandle } from '../isolation/worker-handle.js';
 import { spawnConnectionWorker } from '../isolation/worker-host.js';
 import type { Logger } from '../log/logger.js';
 import { connectionMachine } from './connection.machine.js';
+import { UNREF_CLOCK } from './unref-clock.js';
 
 export interface ConnectionActorDeps {
   connectionId: string;
@@ -61,7 +62,7 @@ export class ConnectionActor {
         stopWorker: fromPromise(() => this.#stopWorker()),
       },
     });
-    this.#actor = createActor(machine);
+    this.#actor = createActor(machine, { clock: UNREF_CLOCK });
     let last: string | undefined;
     this.#actor.subscribe((snapshot) => {
       const state = String(snapshot.value);

@@ -19,7 +19,6 @@ export function backoffMs(attempt: number): number {
 
 export interface ConnectionContext {
   restarts: number;
-  readySince: number | null;
   lastError: string | null;
 }
 
@@ -48,27 +47,21 @@ export const connectionMachine = setup({
 }).createMachine({
   id: 'connection',
   initial: 'idle',
-  context: { restarts: 0, readySince: null, lastError: null },
+  context: { restarts: 0, lastError: null },
   on: { CLOSE: '.closing' },
   states: {
     idle: { on: { USE: 'starting' } },
     starting: {
       invoke: {
         src: 'startWorker',
-        onDone: { target: 'ready', actions: assign({ readySince: () => Date.now(), lastError: null }) },
+        onDone: { target: 'ready', actions: assign({ lastError: null }) },
         onError: { target: 'failed', actions: assign({ lastError: ({ event }) => String((event.error as Error)?.message ?? event.error) }) },
       },
     },
     ready: {
+      after: { [STABLE_AFTER_MS]: { actions: assign({ restarts: 0 }) } },
       on: {
-        WORKER_EXITED: [
-          {
-            guard: ({ context }) => context.readySince !== null && Date.now() - context.readySince > STABLE_AFTER_MS,
-            target: 'restarting',
-            actions: assign({ restarts: 0, readySince: null, lastError: ({ event }) => event.reason }),
-          },
-          { target: 'restarting', actions: assign({ readySince: null, lastError: ({ event }) => event.reason }) },
-        ],
+        WORKER_EXITED: { target: 'restarting', actions: assign({ lastError: ({ event }) => event.reason }) },
         RESTART: 'stopping',
       },
     },

@@ -16,6 +16,7 @@ import { blockedWorkerMachine } from './blocked-worker.machine.js';
 import type { ActiveWorker, ConnectionActor } from './connection.actor.js';
 import { PageFetch } from './page-fetch.js';
 import { sessionMachine } from './session.machine.js';
+import { UNREF_CLOCK } from './unref-clock.js';
 import { newRun, sessionStateName, type RunOutcome, type SessionEvent, type SessionRun } from './session-types.js';
 
 export interface SessionDeps {
@@ -38,12 +39,6 @@ interface RunResources {
   gate: CreditGate | null;
   unlisten: () => void;
 }
-
-/** The machine's timers must not keep the process alive on their own (an idle session's, above all). */
-const UNREF_CLOCK = {
-  setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms).unref(),
-  clearTimeout: (id: NodeJS.Timeout) => clearTimeout(id),
-};
 
 let runCounter = 0;
 
