@@ -7,8 +7,11 @@
  *
  *   waiting ─after timeoutMs + RECHECK─▶ probing ─answer─▶ resting ─after RECHECK─▶ probing …
  *                                           └─silent for PROBE_ANSWER_MS─▶ blocked (final)
+ *
+ * A run without a timeout, or in a worker thread (whose own deadline fires), is not watched: `off` at once.
  */
 import { fromPromise, sendParent, setup } from 'xstate';
+import type { WorkerIsolation } from '../../protocol/index.js';
 
 /** How long a worker gets to answer a probe (or acknowledge a cancel) before it is taken to be blocked. */
 export const PROBE_ANSWER_MS = 500;
@@ -16,7 +19,8 @@ export const PROBE_ANSWER_MS = 500;
 export const TIMEOUT_RECHECK_MS = 500;
 
 export interface WatchdogInput {
-  timeoutMs: number;
+  timeoutMs?: number;
+  isolation: WorkerIsolation | null;
 }
 
 /** What the watchdog sends its parent when the worker stopped answering past the run's deadline. */
@@ -27,6 +31,9 @@ export interface WorkerBlockedEvent {
 
 export const blockedWorkerMachine = setup({
   types: { context: {} as WatchdogInput, input: {} as WatchdogInput },
+  guards: {
+    watched: ({ context }) => context.timeoutMs !== undefined && context.isolation === 'process',
+  },
   actors: {
     /** Any call the worker answers without touching the driver (pool stats). */
     probeWorker: fromPromise<void>(async () => {
@@ -34,13 +41,15 @@ export const blockedWorkerMachine = setup({
     }),
   },
   delays: {
-    pastDeadline: ({ context }) => context.timeoutMs + TIMEOUT_RECHECK_MS,
+    pastDeadline: ({ context }) => context.timeoutMs! + TIMEOUT_RECHECK_MS,
   },
 }).createMachine({
   id: 'blockedWorker',
-  context: ({ input }) => ({ timeoutMs: input.timeoutMs }),
-  initial: 'waiting',
+  context: ({ input }) => input,
+  initial: 'deciding',
   states: {
+    deciding: { always: [{ guard: 'watched', target: 'waiting' }, { target: 'off' }] },
+    off: { type: 'final' },
     waiting: { after: { pastDeadline: 'probing' } },
     probing: {
       invoke: { src: 'probeWorker', onDone: 'resting', onError: 'resting' },
@@ -49,7 +58,7 @@ export const blockedWorkerMachine = setup({
     resting: { after: { [TIMEOUT_RECHECK_MS]: 'probing' } },
     blocked: {
       type: 'final',
-      entry: sendParent(({ context }): WorkerBlockedEvent => ({ type: 'WORKER_BLOCKED', timeoutMs: context.timeoutMs })),
+      entry: sendParent(({ context }): WorkerBlockedEvent => ({ type: 'WORKER_BLOCKED', timeoutMs: context.timeoutMs! })),
     },
   },
 });

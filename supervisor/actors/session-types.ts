@@ -34,14 +34,14 @@ export interface SessionRun {
 /** How a run ended: what its query.done (and query.error) say. */
 export interface RunOutcome {
   status: RunStatus;
+  /** The worker's own count, when it reported the end (else the rows relayed). */
+  rows?: number;
   rowsAffected?: number;
   error?: BridgeErrorShape;
 }
 
 export interface SessionContext extends SessionInput {
   run: SessionRun | null;
-  /** The outcome of the run being finished (read by the `finishRun` action). */
-  outcome: RunOutcome | null;
   /** The worker generation the session's database client is leased on (null: not leased). */
   leasedOn: number | null;
   /** Why opening failed (the error the worker or the connection raised). */

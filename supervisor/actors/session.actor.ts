@@ -4,9 +4,7 @@
  * owner under flow control, and sending each accepted run's one `query.done`.
  */
 import { createActor, fromPromise, waitFor, type Actor } from 'xstate';
-import { BridgeError, sessionBusyError, type FetchMoreResult, type QueryDoneEvent, type RunOptions } from '../../protocol/index.js';
-import type { RunStreamMessage } from '../../workers/channel/worker-messages.js';
-import { CreditGate, DEFAULT_CREDIT_WINDOW } from '../flow/credit-gate.js';
+import { BridgeError, sessionBusyError, type FetchMoreResult, type RunOptions } from '../../protocol/index.js';
 import type { WorkerHandle } from '../isolation/worker-handle.js';
 import type { Logger } from '../log/logger.js';
 import type { Client, ClientRegistry } from '../rpc/client-registry.js';
@@ -15,9 +13,11 @@ import type { HistoryRepo } from '../store/history-repo.js';
 import { blockedWorkerMachine } from './blocked-worker.machine.js';
 import type { ActiveWorker, ConnectionActor } from './connection.actor.js';
 import { PageFetch } from './page-fetch.js';
+import { reportRunEnd, type RunReportTarget } from './run-report.js';
+import { RunStream } from './run-stream.js';
 import { sessionMachine } from './session.machine.js';
 import { UNREF_CLOCK } from './unref-clock.js';
-import { newRun, sessionStateName, type RunOutcome, type SessionEvent, type SessionRun } from './session-types.js';
+import { newRun, sessionStateName, type RunOutcome, type SessionRun } from './session-types.js';
 
 export interface SessionDeps {
   sessionId: string;
@@ -33,13 +33,6 @@ export interface SessionDeps {
   onClosed: (sessionId: string) => void;
 }
 
-/** What the current run holds outside the machine: its worker, its flow control, its stream subscription. */
-interface RunResources {
-  worker: WorkerHandle;
-  gate: CreditGate | null;
-  unlisten: () => void;
-}
-
 let runCounter = 0;
 
 export class SessionActor {
@@ -50,14 +43,17 @@ export class SessionActor {
   readonly #page = new PageFetch();
   /** The worker the last acquire returned; a run starts on it. */
   #acquired: ActiveWorker | null = null;
-  #resources: RunResources | null = null;
+  /** The current run's subscription and credit, from its start to its end. */
+  #stream: RunStream | null = null;
+  readonly #report: RunReportTarget;
   readonly #unlistenExit: () => void;
 
   constructor(private readonly deps: SessionDeps) {
     this.sessionId = deps.sessionId;
     this.connectionId = deps.connection.connectionId;
     this.clientId = deps.client.id;
-    const { connection, log } = deps;
+    const { connection, log, clients, history } = deps;
+    this.#report = { sessionId: this.sessionId, connectionId: this.connectionId, clientId: this.clientId, clients, history, log };
     const machine = sessionMachine.provide({
       actors: {
         openClient: fromPromise(async () => {
@@ -80,22 +76,16 @@ export class SessionActor {
           const active = connection.current();
           if (active && input.leasedOn === active.generation) await active.worker.api.closeSession(this.sessionId).catch(() => undefined);
         }),
-        blockedWorker: blockedWorkerMachine.provide({
-          actors: {
-            probeWorker: fromPromise<void>(async () => {
-              await this.#resources?.worker.api.poolStats();
-            }),
-          },
-        }),
+        blockedWorker: blockedWorkerMachine.provide({ actors: { probeWorker: fromPromise<void>(() => this.#probeWorker()) } }),
       },
       actions: {
         finishRun: ({ context }, outcome) => this.#finish(context.run!, outcome),
         relayBatch: ({ event }) => {
           if (event.type !== 'BATCH') return;
           if (!this.#page.deliver(event.json)) deps.clients.sendRawTo(this.clientId, 'query.result', event.json);
-          this.#resources?.gate?.delivered();
+          this.#stream?.delivered();
         },
-        requestPage: ({ context }) => this.#resources?.worker.sendStream({ type: 'credit', runId: context.run!.runId, batches: 1 }),
+        requestPage: () => this.#stream?.requestPage(),
         killWorker: ({ context }, { reason }) => {
           log.warn({ sessionId: this.sessionId, runId: context.run?.runId ?? context.stopping?.runId }, reason);
           connection.killWorker();
@@ -145,7 +135,7 @@ export class SessionActor {
   async cancel(): Promise<boolean> {
     if (this.state !== 'running') return false;
     this.#actor.send({ type: 'CANCEL' });
-    await waitFor(this.#actor, (s) => !s.matches({ active: { started: { run: { cancelling: 'awaitingAck' } } } }));
+    await waitFor(this.#actor, (s) => !s.matches({ active: { started: { cancelling: 'awaitingAck' } } }));
     return true;
   }
 
@@ -176,42 +166,21 @@ export class SessionActor {
 
   async #startRun(run: SessionRun): Promise<void> {
     const { worker } = this.#acquired!;
-    // Page mode grants one batch now and one per fetchMore; stream mode keeps a window full while the client reads.
-    const gate = run.pageMode
-      ? null
-      : new CreditGate(
-          { bufferedBytes: () => this.deps.client.transport.bufferedBytes(), onDrain: (listener) => this.deps.client.onDrain(listener) },
-          (batches) => worker.sendStream({ type: 'credit', runId: run.runId, batches }),
-        );
-    const unlisten = this.deps.connection.listenRun(run.runId, (msg) => this.#actor.send(streamEvent(msg)));
-    this.#resources = { worker, gate, unlisten };
-    const initialCredit = run.pageMode ? 1 : DEFAULT_CREDIT_WINDOW;
-    await worker.api.startRun({ sessionId: this.sessionId, runId: run.runId, sql: run.sql, opts: run.opts, initialCredit });
+    const stream = new RunStream(run, worker, this.deps.client, this.deps.connection, (event) => this.#actor.send(event));
+    this.#stream = stream;
+    await worker.api.startRun({ sessionId: this.sessionId, runId: run.runId, sql: run.sql, opts: run.opts, initialCredit: stream.initialCredit });
   }
 
-  #finish(run: SessionRun, { status, rowsAffected, error }: RunOutcome): void {
-    const resources = this.#resources;
-    this.#resources = null;
-    resources?.unlisten();
-    resources?.gate?.close();
+  /** Any call the worker answers without touching the driver: the blocked-worker watchdog's probe. */
+  async #probeWorker(): Promise<void> {
+    await this.#stream?.worker.api.poolStats();
+  }
+
+  #finish(run: SessionRun, outcome: RunOutcome): void {
+    this.#stream?.close();
+    this.#stream = null;
+    const { status, error } = outcome;
     this.#page.fail(error ? BridgeError.from(error) : new BridgeError('QUERY_CANCELLED', `The run ended (${status}) before the page arrived`));
-    const timeMs = Date.now() - run.startedAt;
-    if (error && !(status === 'cancelled' && error.code === 'QUERY_CANCELLED')) {
-      this.deps.clients.sendTo(this.clientId, 'query.error', { sessionId: this.sessionId, runId: run.runId, error });
-    }
-    const done: QueryDoneEvent = { sessionId: this.sessionId, runId: run.runId, rows: run.rows, timeMs, status };
-    if (rowsAffected !== undefined) done.rowsAffected = rowsAffected;
-    this.deps.clients.sendTo(this.clientId, 'query.done', done);
-    try {
-      const startedAt = new Date(run.startedAt).toISOString();
-      this.deps.history.record({ connectionId: this.connectionId, sql: run.sql, startedAt, durationMs: timeMs, rows: run.rows, status });
-    } catch (e) {
-      this.deps.log.warn({ err: e }, 'could not record query history');
-    }
+    reportRunEnd(this.#report, run, outcome);
   }
-}
-
-function streamEvent(msg: RunStreamMessage): SessionEvent {
-  if (msg.type === 'batch') return { type: 'BATCH', runId: msg.runId, rows: msg.rows, json: msg.json };
-  return { type: 'END', runId: msg.runId, status: msg.status, rows: msg.rows, rowsAffected: msg.rowsAffected, error: msg.error };
 }

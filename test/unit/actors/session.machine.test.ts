@@ -40,7 +40,7 @@ describe('session machine: one run, one query.done', () => {
     h.end(runId, 'success', 20);
     expect(h.state()).toBe('idle');
     expect(h.relayed).toEqual(['{"n":1}', '{"n":2}']);
-    expect(h.outcomes).toEqual([{ runId, status: 'success' }]);
+    expect(h.outcomes).toEqual([{ runId, status: 'success', rows: 20 }]);
     expect(h.effects).toEqual(['acquire', `start ${runId}`]);
     // The idle time counts from the end of the run, not from before it.
     h.clock.increment(IDLE_MS - 1);
@@ -71,7 +71,7 @@ describe('session machine: one run, one query.done', () => {
     expect(h.state()).toBe('running');
     expect(h.outcomes).toEqual([]);
     h.end(runId);
-    expect(h.outcomes).toEqual([{ runId, status: 'success' }]);
+    expect(h.outcomes).toEqual([{ runId, status: 'success', rows: 0 }]);
   });
 
   it('ends the run once when its worker dies, as WORKER_CRASHED', async () => {
@@ -109,10 +109,10 @@ describe('session machine: cancel', () => {
     await h.started();
     h.send({ type: 'CANCEL' });
     expect(h.state()).toBe('cancelling');
-    await waitFor(h.actor, (s) => s.matches({ active: { started: { run: { cancelling: 'acknowledged' } } } }), { timeout: 500 });
+    await waitFor(h.actor, (s) => s.matches({ active: { started: { cancelling: 'settled' } } }), { timeout: 500 });
     h.end(runId, 'cancelled');
     h.clock.increment(GRACE_MS * 2);
-    expect(h.outcomes).toEqual([{ runId, status: 'cancelled' }]);
+    expect(h.outcomes).toEqual([{ runId, status: 'cancelled', rows: 0 }]);
     expect(h.effects).toContain(`cancel ${runId}`);
     expect(h.kills).toEqual([]);
   });

@@ -1,0 +1,36 @@
+/**
+ * How a run's end reaches the world, once per run (session.machine.ts guarantees the once): `query.error` when it
+ * failed (a plain cancel is not an error), exactly one `query.done` to the session's owner, and a query_history row.
+ */
+import type { QueryDoneEvent } from '../../protocol/index.js';
+import type { Logger } from '../log/logger.js';
+import type { ClientRegistry } from '../rpc/client-registry.js';
+import type { HistoryRepo } from '../store/history-repo.js';
+import type { RunOutcome, SessionRun } from './session-types.js';
+
+export interface RunReportTarget {
+  sessionId: string;
+  connectionId: string;
+  clientId: string;
+  clients: ClientRegistry;
+  history: HistoryRepo;
+  log: Logger;
+}
+
+export function reportRunEnd(target: RunReportTarget, run: SessionRun, outcome: RunOutcome): void {
+  const { sessionId, clientId, clients } = target;
+  const { status, rows = run.rows, rowsAffected, error } = outcome;
+  const timeMs = Date.now() - run.startedAt;
+  if (error && !(status === 'cancelled' && error.code === 'QUERY_CANCELLED')) {
+    clients.sendTo(clientId, 'query.error', { sessionId, runId: run.runId, error });
+  }
+  const done: QueryDoneEvent = { sessionId, runId: run.runId, rows, timeMs, status };
+  if (rowsAffected !== undefined) done.rowsAffected = rowsAffected;
+  clients.sendTo(clientId, 'query.done', done);
+  try {
+    const startedAt = new Date(run.startedAt).toISOString();
+    target.history.record({ connectionId: target.connectionId, sql: run.sql, startedAt, durationMs: timeMs, rows, status });
+  } catch (e) {
+    target.log.warn({ err: e }, 'could not record query history');
+  }
+}
