@@ -3,7 +3,7 @@
  * backoff when it dies, stopped on close. Routes the worker's stream messages to the runs that wait for them, and
  * tells everyone (connector.status) and every session (onWorkerExit) what happened.
  */
-import { createActor, fromPromise, type Actor } from 'xstate';
+import { createActor, fromPromise, waitFor, type Actor } from 'xstate';
 import {
   BridgeError,
   type ConnectionConfig,
@@ -87,7 +87,7 @@ export class ConnectionActor {
     const state = this.state;
     if (state === 'closing' || state === 'closed') throw new BridgeError('CONNECTION_NOT_FOUND', 'The connection was closed', { id: this.connectionId });
     if (state === 'idle' || state === 'failed' || state === 'crashed') this.#actor.send({ type: 'USE' });
-    await this.#waitFor((s) => s === 'ready', ['failed', 'crashed', 'closed']);
+    await this.#ready();
     return { worker: this.#worker!, generation: this.#generation };
   }
 
@@ -115,13 +115,13 @@ export class ConnectionActor {
   async restart(): Promise<void> {
     if (this.state !== 'ready') return;
     this.#actor.send({ type: 'RESTART' });
-    await this.#waitFor((s) => s === 'ready', ['failed', 'crashed', 'closed']).catch(() => undefined);
+    await this.#ready().catch(() => undefined);
   }
 
   async close(): Promise<void> {
     if (this.state === 'closed') return;
     this.#actor.send({ type: 'CLOSE' });
-    await this.#waitFor((s) => s === 'closed', []);
+    await waitFor(this.#actor, (s) => s.status === 'done');
     this.#actor.stop();
   }
 
@@ -184,22 +184,11 @@ export class ConnectionActor {
     if (worker) await worker.stop(this.deps.stopGraceMs ?? 2000);
   }
 
-  #waitFor(accept: (state: string) => boolean, rejectOn: string[]): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        const snapshot = this.#actor.getSnapshot();
-        const state = String(snapshot.value);
-        if (accept(state)) return resolve(), true;
-        if (rejectOn.includes(state)) {
-          const message = snapshot.context.lastError ?? `connection is ${state}`;
-          return reject(new BridgeError('WORKER_CRASHED', `The connection's worker could not start: ${message}`, { connectionId: this.connectionId })), true;
-        }
-        return false;
-      };
-      if (check()) return;
-      const sub = this.#actor.subscribe(() => {
-        if (check()) sub.unsubscribe();
-      });
-    });
+  /** Resolves once the worker is ready; rejects when it ends up unable to start instead. */
+  async #ready(): Promise<void> {
+    const snapshot = await waitFor(this.#actor, (s) => ['ready', 'failed', 'crashed', 'closed'].includes(String(s.value)));
+    if (snapshot.value === 'ready') return;
+    const message = snapshot.context.lastError ?? `connection is ${String(snapshot.value)}`;
+    throw new BridgeError('WORKER_CRASHED', `The connection's worker could not start: ${message}`, { connectionId: this.connectionId });
   }
 }
