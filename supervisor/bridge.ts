@@ -40,6 +40,8 @@ export interface BridgeOptions {
   sample: boolean;
   /** Register the `faulty` connector type (fault-injection tests only). */
   faultInjection: boolean;
+  /** Serve debug.dumpState; without it the method answers FORBIDDEN (`details.reason: 'debug-disabled'`). */
+  debug?: boolean;
   /** Unlocks the encrypted secrets file at start (from DBV_MASTER_PASSWORD). */
   masterPassword?: string;
   /** Keychain service name; tests use their own. */
@@ -106,7 +108,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       ...connectionHandlers({ repo, vault: secrets, connections, sessions, faultInjection: opts.faultInjection }),
       ...queryHandlers({ repo, connections, sessions, history }),
       ...secretHandlers(secrets),
-      ...healthHandlers({ version: opts.version, startedAt, clients, connections, sessions }),
+      ...healthHandlers({ version: opts.version, startedAt, clients, connections, sessions, debug: opts.debug === true }),
     },
     log,
   );

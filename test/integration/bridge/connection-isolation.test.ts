@@ -19,7 +19,7 @@ describe('connections are isolated from each other', async () => {
   let pgId: string;
 
   beforeAll(async () => {
-    bridge = await startBridgeProcess({ args: ['--enable-fault-injection', '--no-sample'] });
+    bridge = await startBridgeProcess({ args: ['--enable-fault-injection', '--enable-debug', '--no-sample'] });
     client = await connectWs(bridge.ready.url, bridge.token);
     pgId = (await client.call('connection.create', { config: { ...configFromUrl(pg!), name: 'pg victim' } })).id;
   });
