@@ -10,7 +10,7 @@ import {
   type ConnectorStatus,
   type ConnectorStatusEvent,
 } from '../../protocol/index.js';
-import type { HealthStreamMessage, RunStreamMessage } from '../../workers/worker-messages.js';
+import type { HealthStreamMessage, RunStreamMessage, WorkerInitOptions } from '../../workers/worker-messages.js';
 import { DEFAULT_ISOLATION } from '../../workers/connectors/registry.js';
 import type { WorkerHandle } from '../isolation/worker-handle.js';
 import { spawnConnectionWorker } from '../isolation/worker-host.js';
@@ -25,6 +25,8 @@ export interface ConnectionActorDeps {
   log: Logger;
   /** How long a worker gets to shut down cleanly before it is killed. */
   stopGraceMs?: number;
+  /** Given to every worker's init (fault injection, raw driver errors at debug level). */
+  workerInit?: WorkerInitOptions;
 }
 
 export interface ActiveWorker {
@@ -155,7 +157,7 @@ export class ConnectionActor {
       if (!expected) this.#actor.send({ type: 'WORKER_EXITED', reason });
     });
     try {
-      await worker.api.init(config);
+      await worker.api.init(config, this.deps.workerInit);
     } catch (error) {
       worker.kill();
       throw error;

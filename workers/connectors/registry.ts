@@ -1,12 +1,12 @@
 /**
  * Which connector serves which connection type, and in which isolation it runs by default.
- * Native drivers run in a child process (a segfault there cannot take the supervisor down; DESIGN.md),
+ * Native drivers run in a child process (a segfault there cannot take the supervisor down; docs/architecture.md),
  * pure-JS drivers in a worker thread.
  */
-import type { ConnectorType } from '../../protocol/index.js';
 import type { ConnectorFactory } from './connector.js';
+import type { WorkerConnectorType } from './connector-types.js';
 
-export const DEFAULT_ISOLATION: Record<ConnectorType, 'thread' | 'process'> = {
+export const DEFAULT_ISOLATION: Record<WorkerConnectorType, 'thread' | 'process'> = {
   sqlite: 'process',
   postgres: 'thread',
   mysql: 'thread',
@@ -14,7 +14,7 @@ export const DEFAULT_ISOLATION: Record<ConnectorType, 'thread' | 'process'> = {
 };
 
 /** Loaded lazily so a worker only loads its own driver. */
-export async function loadConnectorFactory(type: ConnectorType): Promise<ConnectorFactory> {
+export async function loadConnectorFactory(type: WorkerConnectorType): Promise<ConnectorFactory> {
   switch (type) {
     case 'sqlite':
       return (await import('./sqlite/sqlite-connector.js')).createSqliteConnector;

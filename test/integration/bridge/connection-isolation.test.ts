@@ -29,7 +29,9 @@ describe('connections are isolated from each other', async () => {
   });
 
   const faulty = async (isolation: 'thread' | 'process'): Promise<{ id: string; sessionId: string }> => {
-    const { id } = await client.call('connection.create', { config: { name: `faulty ${isolation}`, type: 'faulty', extra: { isolation } } });
+    // 'faulty' is not a public ConnectorType; this bridge accepts it because it runs with --enable-fault-injection.
+    const config = { name: `faulty ${isolation}`, type: 'faulty', extra: { isolation } } as unknown as ConnectionConfig;
+    const { id } = await client.call('connection.create', { config });
     const { sessionId } = await client.call('query.createSession', { connectionId: id });
     return { id, sessionId };
   };

@@ -30,7 +30,7 @@ describe('debug.dumpState behind --enable-debug', () => {
       error: { code: 'FORBIDDEN', message: expect.stringContaining('--enable-debug'), details: { reason: 'debug-disabled' } },
     });
     expect(await c.call('health.ping', {})).toMatchObject({ pid: bridge!.ready.pid });
-    expect(await c.request('debug.dumpState', [])).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await c.request('debug.dumpState', [] as unknown as Record<string, never>)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 
   it('is refused when DBV_ENABLE_DEBUG is set to something other than 1', async () => {
