@@ -55,6 +55,9 @@ export class ConnectionCredentials {
     return this.#queue.run(async () => {
       const { repo, cleanup, vault } = this.deps;
       if (!hasAnySecret(secrets)) return repo.insert(config, false, id);
+      // A store that cannot be used (locked, unavailable) refuses this read with its own error, before anything —
+      // the journal included — has changed.
+      await vault.getConnectionSecrets(id);
       cleanup.add(id, 'create');
       try {
         await vault.putConnectionSecrets(id, secrets);
