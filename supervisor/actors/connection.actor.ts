@@ -167,7 +167,7 @@ export class ConnectionActor {
   }
 
   /**
-   * The database server went away or came back while the worker itself is fine. PROTOCOL.md's statuses have no
+   * The database server went away or came back while the worker itself is fine. docs/api.md's connector.status has no
    * 'lost': the connector is re-establishing its connection, which is `restarting` (with the reason), and `ready`
    * again once a probe reached the server.
    */
