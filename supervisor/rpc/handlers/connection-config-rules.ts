@@ -3,6 +3,7 @@
  * the merged result of connection.update, connection.test of an unsaved config). Each failure says which field is
  * wrong and why.
  */
+import { statSync, type Stats } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { BridgeError } from '../../../protocol/index.js';
 import { FAULT_INJECTION_TYPE } from '../fault-injection-methods.js';
@@ -46,10 +47,22 @@ function checkSqliteCreate(config: CheckedConfig): void {
     });
   }
   const path = config.database?.trim() ?? '';
-  if (path === ':memory:' || !isAbsolute(path)) {
-    throw new BridgeError('INVALID_PATH', 'With extra.create, "database" must be an absolute file path (the file to create).', {
-      field: 'database',
-      path,
-    });
+  const refuse = (reason: string): never => {
+    throw new BridgeError('INVALID_PATH', `With extra.create, "database" must be ${reason}.`, { field: 'database', path, reason });
+  };
+  // The rules every user-given path to write meets (docs/api.md): absolute, no '..' segment, no NUL byte, and not
+  // something other than a regular file.
+  if (path === ':memory:' || !isAbsolute(path)) refuse('an absolute file path (the file to create)');
+  if (path.split(/[\\/]/).includes('..')) refuse('a path without ".." segments');
+  if (path.includes('\0')) refuse('a path without NUL bytes');
+  const existing = statOrNull(path);
+  if (existing !== null && !existing.isFile()) refuse('a regular file, not a directory or device');
+}
+
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
   }
 }

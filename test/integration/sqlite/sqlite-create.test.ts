@@ -70,10 +70,12 @@ describe('creating a new SQLite database', () => {
     expect(existsSync(join(dir, 'later.db'))).toBe(true);
   });
 
-  it('refuses a relative path or :memory: (INVALID_PATH), read-only or a non-SQLite type (INVALID_PARAMS)', async () => {
+  it('refuses a relative path, :memory:, a ".." segment or a directory (INVALID_PATH), read-only or a non-SQLite type (INVALID_PARAMS)', async () => {
     const refused = [
       [{ name: 'rel', type: 'sqlite', database: 'relative.db', extra: { create: true } }, 'INVALID_PATH'],
       [{ name: 'mem', type: 'sqlite', database: ':memory:', extra: { create: true } }, 'INVALID_PATH'],
+      [{ name: 'dots', type: 'sqlite', database: `${dir}/../escape.db`, extra: { create: true } }, 'INVALID_PATH'],
+      [{ name: 'dir', type: 'sqlite', database: dir, extra: { create: true } }, 'INVALID_PATH'],
       [config('ro.db', { create: true, readOnly: true }), 'INVALID_PARAMS'],
       [{ name: 'pg', type: 'postgres', host: '127.0.0.1', extra: { create: true } }, 'INVALID_PARAMS'],
     ] as const;
