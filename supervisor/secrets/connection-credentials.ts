@@ -54,6 +54,9 @@ export class ConnectionCredentials {
   create(config: PublicConfig, secrets: ConnectionSecretsPatch, id: string = `conn_${crypto.randomUUID()}`): Promise<Connection> {
     return this.#queue.run(async () => {
       const { repo, cleanup, vault } = this.deps;
+      // Writing secrets under the id of an existing connection would replace its credentials (and a failed insert
+      // would then delete them): never, even for an id given by a caller.
+      if (repo.find(id)) throw new BridgeError('INTERNAL', `A connection with id ${id} already exists`, { id });
       if (!hasAnySecret(secrets)) return repo.insert(config, false, id);
       // A store that cannot be used (locked, unavailable) refuses this read with its own error, before anything —
       // the journal included — has changed.
