@@ -83,13 +83,15 @@ export class ConnectionCredentials {
   }
 
   /**
-   * Writes a connection's merged public config and applies its secret patch. The store is touched only when the
-   * patch changes something there: a secret to store, or one to delete from a connection that has stored secrets.
+   * Writes a connection's public config — `merge` of the stored one, computed in turn with other writes so that two
+   * concurrent updates cannot lose each other's fields — and applies its secret patch. The store is touched only
+   * when the patch changes something there: a secret to store, or one to delete from a connection that has some.
    */
-  update(id: string, config: PublicConfig, secrets: ConnectionSecretsPatch): Promise<Connection> {
+  update(id: string, merge: (stored: PublicConfig) => PublicConfig, secrets: ConnectionSecretsPatch): Promise<Connection> {
     return this.#queue.run(async () => {
       const { repo, vault } = this.deps;
       const current = repo.get(id);
+      const config = merge(repo.publicConfig(id));
       const needsStore = touchesSecrets(secrets) && (current.storedCredentials || hasAnySecret(secrets));
       if (!needsStore) return repo.update(id, config, current.storedCredentials);
       // Reading first: a locked store refuses here, before anything changed; and the old values can be put back.

@@ -52,18 +52,20 @@ export function connectionHandlers(deps: ConnectionHandlerDeps): HandlerTable {
     'connection.get': ({ id }) => repo.get(id),
 
     'connection.update': async ({ id, config: patch }) => {
-      const current = repo.publicConfig(id);
       const { config: publicPatch, secrets } = splitSecrets(patch);
-      const merged: PublicConfig = {
-        ...current,
-        ...publicPatch,
-        ...(publicPatch.ssl ? { ssl: { ...current.ssl, ...publicPatch.ssl } } : {}),
-        ...(publicPatch.ssh ? { ssh: { ...current.ssh, ...publicPatch.ssh } } : {}),
-        ...(publicPatch.extra ? { extra: { ...current.extra, ...publicPatch.extra } } : {}),
-      } as PublicConfig;
-      checkConfigRules(merged, rules);
+      const merge = (current: PublicConfig): PublicConfig => {
+        const merged = {
+          ...current,
+          ...publicPatch,
+          ...(publicPatch.ssl ? { ssl: { ...current.ssl, ...publicPatch.ssl } } : {}),
+          ...(publicPatch.ssh ? { ssh: { ...current.ssh, ...publicPatch.ssh } } : {}),
+          ...(publicPatch.extra ? { extra: { ...current.extra, ...publicPatch.extra } } : {}),
+        } as PublicConfig;
+        checkConfigRules(merged, rules);
+        return merged;
+      };
       // Omitted secret fields keep their stored value (docs/api.md, connection.update).
-      const updated = await credentials.update(id, merged, secrets);
+      const updated = await credentials.update(id, merge, secrets);
       if (connections.existing(id)) await drain(id);
       return updated;
     },

@@ -45,7 +45,7 @@ describe('ConnectionCredentials', () => {
     failing.update = () => {
       throw new Error('disk full');
     };
-    await expect(credentials(store, failing).update(created.id, { ...sqlite, name: 'x' }, { password: 'new-password', 'ssl.key': 'k' })).rejects.toThrow('disk full');
+    await expect(credentials(store, failing).update(created.id, (stored) => ({ ...stored, name: 'x' }), { password: 'new-password', 'ssl.key': 'k' })).rejects.toThrow('disk full');
     expect(await store.getConnectionSecrets(created.id)).toEqual({ password: 'old-password' });
     expect(repo.get(created.id)).toMatchObject({ name: 'c', storedCredentials: true });
   });
