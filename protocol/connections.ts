@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineMethod } from './descriptor.js';
 
-export const CONNECTOR_TYPES = ['postgres', 'mysql', 'sqlite', 'faulty'] as const;
+/** The connector types of the public API. (A test-only type exists in a bridge run with --enable-fault-injection.) */
+export const CONNECTOR_TYPES = ['postgres', 'mysql', 'sqlite'] as const;
 export type ConnectorType = (typeof CONNECTOR_TYPES)[number];
 
 /** Where a connection's driver runs: a worker thread or a child process (docs/architecture.md "Isolation"). */
@@ -35,23 +36,36 @@ export const connectionExtraSchema = z
     idleTimeoutMs: z.number().int().min(1000).max(86_400_000).optional(),
     /** SQLite: open read-only. */
     readOnly: z.boolean().optional(),
+    /**
+     * SQLite: create the database file when it does not exist (an absolute path in an existing directory). Without it
+     * a missing file is DB_NOT_FOUND, so a typo in a path never silently makes an empty database.
+     */
+    create: z.boolean().optional(),
   })
   .catchall(z.union([z.string().max(4096), z.number(), z.boolean(), z.null()]));
 
-export const connectionConfigSchema = z.object({
-  name: z.string().min(1).max(200),
-  type: z.enum(CONNECTOR_TYPES),
-  host: z.string().max(255).optional(),
-  port: z.number().int().min(1).max(65_535).optional(),
-  user: z.string().max(255).optional(),
-  password: z.string().max(4096).optional(),
-  /** Database name; for SQLite the path of the database file. */
-  database: z.string().max(4096).optional(),
-  socketPath: z.string().max(4096).optional(),
-  ssl: sslConfigSchema.optional(),
-  ssh: sshConfigSchema.optional(),
-  extra: connectionExtraSchema.optional(),
-});
+/**
+ * The config schema for a list of connector types: the public one is `connectionConfigSchema` below; the supervisor
+ * builds a second one, with its test-only type added, when it runs with --enable-fault-injection.
+ */
+export function connectionConfigSchemaFor<const T extends readonly [string, ...string[]]>(types: T) {
+  return z.object({
+    name: z.string().min(1).max(200),
+    type: z.enum(types),
+    host: z.string().max(255).optional(),
+    port: z.number().int().min(1).max(65_535).optional(),
+    user: z.string().max(255).optional(),
+    password: z.string().max(4096).optional(),
+    /** Database name; for SQLite the path of the database file. */
+    database: z.string().max(4096).optional(),
+    socketPath: z.string().max(4096).optional(),
+    ssl: sslConfigSchema.optional(),
+    ssh: sshConfigSchema.optional(),
+    extra: connectionExtraSchema.optional(),
+  });
+}
+
+export const connectionConfigSchema = connectionConfigSchemaFor(CONNECTOR_TYPES);
 export type ConnectionConfig = z.output<typeof connectionConfigSchema>;
 
 /** For `connection.update`: every field optional; omitted secret fields keep their stored value. */
@@ -59,7 +73,7 @@ export const connectionPatchSchema = connectionConfigSchema.partial();
 export type ConnectionPatch = z.output<typeof connectionPatchSchema>;
 
 /** The secret-bearing fields of a config, as paths. They are never stored in app.db nor returned. */
-export const SECRET_CONFIG_PATHS = ['password', 'ssl.key', 'ssh.privateKey', 'ssh.passphrase'] as const;
+export { SECRET_CONFIG_PATHS, secretValueAt, type SecretConfigPath } from './secret-fields.js';
 
 /** A saved connection as the API returns it: never a secret, only whether some are stored. */
 export interface Connection {
@@ -90,15 +104,20 @@ export interface ConnectionTestResult {
 
 const id = z.string().min(1).max(200);
 
-export const connectionMethods = {
-  create: defineMethod<Connection>()('connection.create', z.object({ config: connectionConfigSchema }), ['config']),
-  test: defineMethod<ConnectionTestResult>()(
-    'connection.test',
-    z.union([z.object({ config: connectionConfigSchema }), z.object({ connectionId: id })]),
-    (args) => (typeof args[0] === 'string' ? { connectionId: args[0] } : { config: args[0] }),
-  ),
-  list: defineMethod<Connection[]>()('connection.list', z.object({}), []),
-  get: defineMethod<Connection>()('connection.get', z.object({ id }), ['id']),
-  update: defineMethod<Connection>()('connection.update', z.object({ id, config: connectionPatchSchema }), ['id', 'config']),
-  delete: defineMethod<Record<string, never>>()('connection.delete', z.object({ id }), ['id']),
-};
+/** The connection.* methods over a config schema and its patch (the public ones, or the fault-injection bridge's). */
+export function connectionMethodsFor<S extends z.ZodType, P extends z.ZodType>(configSchema: S, patchSchema: P) {
+  return {
+    create: defineMethod<Connection>()('connection.create', z.object({ config: configSchema }), ['config']),
+    test: defineMethod<ConnectionTestResult>()(
+      'connection.test',
+      z.union([z.object({ config: configSchema }), z.object({ connectionId: id })]),
+      (args) => (typeof args[0] === 'string' ? { connectionId: args[0] } : { config: args[0] }),
+    ),
+    list: defineMethod<Connection[]>()('connection.list', z.object({}), []),
+    get: defineMethod<Connection>()('connection.get', z.object({ id }), ['id']),
+    update: defineMethod<Connection>()('connection.update', z.object({ id, config: patchSchema }), ['id', 'config']),
+    delete: defineMethod<Record<string, never>>()('connection.delete', z.object({ id }), ['id']),
+  };
+}
+
+export const connectionMethods = connectionMethodsFor(connectionConfigSchema, connectionPatchSchema);

@@ -10,7 +10,7 @@ export interface MethodDescriptor<Name extends string = string, Params extends z
   readonly method: Name;
   readonly params: Params;
   /**
-   * Param names in positional order (PROTOCOL.md's table), or a function that names an array of positional params
+   * Param names in positional order (the params table of each method in docs/api.md), or a function that names an array of positional params
    * where the order alone cannot (`connection.test` takes a config object *or* a connection id).
    */
   readonly positional: Positional;

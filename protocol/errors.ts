@@ -51,8 +51,12 @@ export class BridgeError extends Error {
   readonly code: ErrorCode;
   readonly details?: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
-    super(message);
+  /**
+   * `options.cause`: the driver's own error this one was made from. It never travels (toShape leaves it out); the
+   * worker turns it into `details.raw` only at log level debug, secrets masked (workers/error-diagnostics.ts).
+   */
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'BridgeError';
     this.code = code;
     if (details !== undefined) this.details = details;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineMethod } from './descriptor.js';
 import type { RunStatus } from './query.js';
 
-/** One accepted `query.run`, as kept in app.db's capped `query_history`. An addition to PROTOCOL.md's table. */
+/** One accepted `query.run`, as kept in app.db's capped `query_history`. docs/api.md, "history.list". */
 export interface HistoryEntry {
   id: number;
   connectionId: string;

@@ -1,4 +1,4 @@
-/** The wire contract of the bridge (PROTOCOL.md) as data. No Node imports: the UI imports this too. */
+/** The wire contract of the bridge (docs/api.md) as data. No Node imports: the UI imports this too. */
 import { backupEvents, backupMethods } from './backup.js';
 import { connectionMethods } from './connections.js';
 import type { EventDescriptor, MethodDescriptor } from './descriptor.js';

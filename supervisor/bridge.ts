@@ -16,15 +16,18 @@ import { connectionHandlers } from './rpc/handlers/connection-handlers.js';
 import { healthHandlers } from './rpc/handlers/health-handlers.js';
 import { queryHandlers } from './rpc/handlers/query-handlers.js';
 import { secretHandlers } from './rpc/handlers/secret-handlers.js';
+import { methodsWithFaultInjection } from './rpc/fault-injection-methods.js';
 import { Router } from './rpc/router.js';
 import { serveTransport } from './rpc/serve-transport.js';
 import { ensureSampleConnection } from './sample/sample-connection.js';
+import { ConnectionCredentials } from './secrets/connection-credentials.js';
 import { openSecretStore, type SecretStore } from './secrets/index.js';
 import { packageRoot } from './package-info.js';
 import { openAppDb, type Db } from './store/app-store.js';
-import { joinSecrets } from './store/connection-secrets.js';
+import { joinSecrets } from './secrets/connection-secrets.js';
 import { ConnectionsRepo } from './store/connections-repo.js';
 import { HistoryRepo } from './store/history-repo.js';
+import { SecretCleanupRepo } from './store/secret-cleanup-repo.js';
 import { startHttpServer, type RunningHttpServer } from './transports/http-server.js';
 import type { Transport } from './transports/transport.js';
 
@@ -41,6 +44,13 @@ export interface BridgeOptions {
   sample: boolean;
   /** Register the `faulty` connector type (fault-injection tests only). */
   faultInjection: boolean;
+  /**
+   * With faultInjection only: points where the bridge SIGKILLs itself, to test crash recovery for real
+   * (`DBV_FAULT_POINTS`, comma-separated; supervisor/secrets/connection-credentials.ts names them).
+   */
+  faultPoints?: readonly string[];
+  /** Serve debug.dumpState; without it the method answers FORBIDDEN (`details.reason: 'debug-disabled'`). */
+  debug?: boolean;
   /** Unlocks the encrypted secrets file at start (from DBV_MASTER_PASSWORD). */
   masterPassword?: string;
   /** Keychain service name; tests use their own. */
@@ -80,6 +90,24 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   });
   log.info({ secrets: secrets.status() }, 'secret store opened');
 
+  const faultPoints = new Set(opts.faultInjection ? (opts.faultPoints ?? []) : []);
+  const credentials = new ConnectionCredentials({
+    repo,
+    cleanup: new SecretCleanupRepo(db),
+    vault: secrets,
+    log,
+    faultPoint: (point) => {
+      if (!faultPoints.has(point)) return;
+      log.warn({ point }, 'fault injection: killing the bridge');
+      process.kill(process.pid, 'SIGKILL');
+    },
+  });
+  // Secrets a crash or a locked store left without their connection: removed now, and after every unlock.
+  await credentials.reconcile();
+  secrets.onUnlocked(() => credentials.reconcile());
+  // At log level debug a worker's errors carry the driver's own message and stack (details.raw), secrets masked.
+  const workerInit = { faultInjection: opts.faultInjection, rawErrors: opts.logLevel === 'debug' };
+
   const clients = new ClientRegistry();
   const emitStatus = (event: ConnectorStatusEvent): void => {
     log.info(event, 'connector status');
@@ -91,6 +119,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       repo.get(id).storedCredentials ? joinSecrets(repo.publicConfig(id), await secrets.getConnectionSecrets(id)) : repo.publicConfig(id),
     emitStatus,
     log,
+    workerInit,
   });
   const sessions = new SessionRegistry({
     clients,
@@ -104,12 +133,13 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
 
   const router = new Router(
     {
-      ...connectionHandlers({ repo, vault: secrets, connections, sessions, faultInjection: opts.faultInjection }),
+      ...connectionHandlers({ repo, credentials, connections, sessions, faultInjection: opts.faultInjection, workerInit }),
       ...queryHandlers({ repo, connections, sessions, history }),
       ...secretHandlers(secrets),
-      ...healthHandlers({ version: opts.version, startedAt, clients, connections, sessions }),
+      ...healthHandlers({ version: opts.version, startedAt, clients, connections, sessions, debug: opts.debug === true }),
     },
     log,
+    opts.faultInjection ? methodsWithFaultInjection() : undefined,
   );
 
   if (opts.sample) ensureSampleConnection({ db, repo, dataDir: opts.dataDir, log });

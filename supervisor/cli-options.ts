@@ -1,9 +1,9 @@
 /**
- * The command line of the standalone supervisor, exactly as PROTOCOL.md gives it:
+ * The command line of the standalone supervisor, as docs/api.md ("Starting the bridge") gives it:
  *   dbv-bridge [--host 127.0.0.1] [--port 7420|0] [--data-dir DIR] [--token T] [--stdio]
  *              [--log-level debug|info|warn|error] [--allow-origin URL]... [--no-ui] [--no-sample]
- * plus --enable-fault-injection for the fault tests (DESIGN.md), --session-idle-timeout SECONDS (default 900), and
- * --help / --version, which print and exit before anything starts.
+ * plus --enable-debug (serves debug.dumpState), --enable-fault-injection for the fault tests,
+ * --session-idle-timeout SECONDS (default 900), and --help / --version, which print and exit before anything starts.
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -21,6 +21,8 @@ export interface CliOptions {
   ui: boolean;
   sample: boolean;
   faultInjection: boolean;
+  /** Serve debug.dumpState (--enable-debug or DBV_ENABLE_DEBUG=1). */
+  debug: boolean;
   /** An idle query session is closed after this long (default 15 min). */
   sessionIdleTimeoutMs?: number;
 }
@@ -39,6 +41,7 @@ export const CLI_OPTIONS = {
   'no-ui': { type: 'boolean', default: false },
   'no-sample': { type: 'boolean', default: false },
   'enable-fault-injection': { type: 'boolean', default: false },
+  'enable-debug': { type: 'boolean', default: false },
   'session-idle-timeout': { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
@@ -61,23 +64,54 @@ Options:
   --no-ui                        do not serve the web UI
   --no-sample                    do not add the bundled SQLite sample connection
   --session-idle-timeout SECONDS close a query session idle this long (default 900)
+  --enable-debug                 serve debug.dumpState, a support snapshot of the bridge's state (also
+                                 DBV_ENABLE_DEBUG=1)
   --enable-fault-injection       accept the fault-injection connector (tests only)
   -h, --help                     print this and exit
   -V, --version                  print the version and exit
 
 Environment: DBV_TOKEN (the token), DBV_MASTER_PASSWORD (unlocks the encrypted secrets file when no OS keychain is
-available), DBV_KEYCHAIN_SERVICE (the keychain service name).
+available), DBV_KEYCHAIN_SERVICE (the keychain service name), DBV_ENABLE_DEBUG=1 (as --enable-debug).
 `;
+
+const INFO_FLAGS = ['--help', '-h', '--version', '-V'];
+/** Every spelling that is an option of its own, never the value of the option before it. */
+const OPTION_WORDS = new Set([...Object.keys(CLI_OPTIONS).map((name) => `--${name}`), ...INFO_FLAGS]);
+const TAKES_VALUE = new Set(
+  Object.entries(CLI_OPTIONS)
+    .filter(([, spec]) => spec.type === 'string')
+    .map(([name]) => `--${name}`),
+);
+
+/**
+ * `--token -abc` → `--token=-abc`. node's parseArgs refuses a separate value that starts with '-' ("argument is
+ * ambiguous"), and one random base64url token in 64 does. The word after an option that takes a value is that value,
+ * unless it is itself one of our options (`--token --stdio` still says the value is missing).
+ */
+export function joinOptionValues(argv: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    const next = argv[i + 1];
+    if (TAKES_VALUE.has(word) && next !== undefined && next.startsWith('-') && !OPTION_WORDS.has(next)) {
+      joined.push(`${word}=${next}`);
+      i++;
+    } else joined.push(word);
+  }
+  return joined;
+}
 
 /** `--help` and `--version` win over everything else on the line, even over options that would not parse. */
 export function cliInfoRequest(argv: readonly string[]): 'help' | 'version' | undefined {
-  if (argv.includes('--help') || argv.includes('-h')) return 'help';
-  if (argv.includes('--version') || argv.includes('-V')) return 'version';
+  // Only options count: a value such as `--token -h…` is not a request for help.
+  const words = joinOptionValues(argv).filter((word, i, all) => i === 0 || !TAKES_VALUE.has(all[i - 1]!));
+  if (words.includes('--help') || words.includes('-h')) return 'help';
+  if (words.includes('--version') || words.includes('-V')) return 'version';
   return undefined;
 }
 
 export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
-  const { values } = parseArgs({ args: argv, strict: true, options: CLI_OPTIONS });
+  const { values } = parseArgs({ args: joinOptionValues(argv), strict: true, options: CLI_OPTIONS });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be 0..65535, got ${values.port}`);
   const logLevel = values['log-level'] as LogLevel;
@@ -100,5 +134,6 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv = process
     ui: !values['no-ui'],
     sample: !values['no-sample'],
     faultInjection: values['enable-fault-injection'],
+    debug: values['enable-debug'] || env.DBV_ENABLE_DEBUG === '1',
   };
 }

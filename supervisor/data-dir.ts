@@ -1,4 +1,4 @@
-/** The platform's app-data folder for the bridge (PROTOCOL.md: e.g. `$XDG_DATA_HOME/dbv`). */
+/** The platform's app-data folder for the bridge (docs/api.md, "Starting the bridge": e.g. `$XDG_DATA_HOME/dbv`). */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
       version: VERSION,
       ...(masterPassword ? { masterPassword } : {}),
       ...(process.env.DBV_KEYCHAIN_SERVICE ? { keychainService: process.env.DBV_KEYCHAIN_SERVICE } : {}),
+      ...(options.faultInjection && process.env.DBV_FAULT_POINTS ? { faultPoints: process.env.DBV_FAULT_POINTS.split(',') } : {}),
     });
   } catch (error) {
     process.stderr.write(`dbv-bridge: could not start: ${(error as Error).message}\n`);

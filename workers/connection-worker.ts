@@ -8,14 +8,17 @@
 import { expose } from 'comlink';
 import { constants, setPriority } from 'node:os';
 import { BridgeError } from '../protocol/errors.js';
+import { SECRET_CONFIG_PATHS, secretValueAt } from '../protocol/secret-fields.js';
 import type { ConnectionConfig } from '../protocol/index.js';
 import type { Connector } from './connectors/connector.js';
+import { FAULT_INJECTION_TYPE, type WorkerConnectionConfig } from './channel/connector-types.js';
 import { loadConnectorFactory } from './connectors/registry.js';
+import { configureErrorDiagnostics } from './channel/error-diagnostics.js';
 import { registerErrorTransfer } from './channel/error-transfer.js';
 import { openParentPipe } from './parent-pipe.js';
 import { RpcChannelEndpoint } from './channel/rpc-endpoint.js';
 import { QueryRun } from './run-loop.js';
-import type { RunRequest, SupervisorStreamMessage, WorkerApi, WorkerStreamMessage } from './channel/worker-messages.js';
+import type { RunRequest, SupervisorStreamMessage, WorkerApi, WorkerInitOptions, WorkerStreamMessage } from './channel/worker-messages.js';
 
 /** How long shutdown lets running queries stop before it closes the connector under them. */
 const SHUTDOWN_RUN_GRACE_MS = 2_000;
@@ -59,10 +62,15 @@ function onStreamMessage(msg: SupervisorStreamMessage): void {
 }
 
 const api: WorkerApi = {
-  async init(config: ConnectionConfig) {
+  async init(config: WorkerConnectionConfig, options: WorkerInitOptions = {}) {
     if (connector) throw new BridgeError('INTERNAL', 'The worker is already initialised');
+    if (config.type === FAULT_INJECTION_TYPE && options.faultInjection !== true) {
+      throw new BridgeError('INVALID_PARAMS', `Connector type '${FAULT_INJECTION_TYPE}' exists only with --enable-fault-injection`);
+    }
+    configureErrorDiagnostics(options.rawErrors === true, SECRET_CONFIG_PATHS.map((path) => secretValueAt(config, path)));
     const factory = await loadConnectorFactory(config.type);
-    connector = factory(config);
+    // The test-only type's connector reads the same fields as any other.
+    connector = factory(config as ConnectionConfig);
     connector.onHealth?.((event) => {
       if (!shuttingDown) sendStream({ type: 'health', ...event });
     });

@@ -1,6 +1,6 @@
 /**
  * Builds the `params` of a `query.result` notification from a connector's RowBatch and serializes it once: the
- * supervisor splices this string into the JSON-RPC frame without parsing it (DESIGN.md "Hot path").
+ * supervisor splices this string into the JSON-RPC frame without parsing it (docs/architecture.md, "A query, from RPC to driver and back").
  */
 import type { ColumnMeta, QueryResultEvent } from '../protocol/index.js';
 

@@ -1,5 +1,6 @@
 /** One ConnectionActor per saved connection that has been used, created on first use. */
 import type { ConnectionConfig, ConnectorStatusEvent } from '../../protocol/index.js';
+import type { WorkerInitOptions } from '../../workers/channel/worker-messages.js';
 import type { Logger } from '../log/logger.js';
 import { ConnectionActor } from './connection.actor.js';
 
@@ -7,6 +8,8 @@ export interface ConnectionRegistryOptions {
   loadConfig: (connectionId: string) => Promise<ConnectionConfig>;
   emitStatus: (event: ConnectorStatusEvent) => void;
   log: Logger;
+  /** Given to every worker's init (fault injection, raw driver errors at debug level). */
+  workerInit?: WorkerInitOptions;
 }
 
 export class ConnectionRegistry {
@@ -23,6 +26,7 @@ export class ConnectionRegistry {
         loadConfig: () => this.opts.loadConfig(connectionId),
         emitStatus: this.opts.emitStatus,
         log: this.opts.log,
+        ...(this.opts.workerInit ? { workerInit: this.opts.workerInit } : {}),
       });
       this.#actors.set(connectionId, actor);
     }

@@ -11,7 +11,7 @@ import {
   type ConnectorStatusEvent,
   type WorkerDebugInfo,
 } from '../../protocol/index.js';
-import type { HealthStreamMessage, RunStreamMessage } from '../../workers/channel/worker-messages.js';
+import type { HealthStreamMessage, RunStreamMessage, WorkerInitOptions } from '../../workers/channel/worker-messages.js';
 import { DEFAULT_ISOLATION } from '../../workers/channel/isolation.js';
 import type { WorkerHandle } from '../isolation/worker-handle.js';
 import { spawnConnectionWorker } from '../isolation/worker-host.js';
@@ -27,6 +27,8 @@ export interface ConnectionActorDeps {
   log: Logger;
   /** How long a worker gets to shut down cleanly before it is killed. */
   stopGraceMs?: number;
+  /** Given to every worker's init (fault injection, raw driver errors at debug level). */
+  workerInit?: WorkerInitOptions;
 }
 
 export interface ActiveWorker {
@@ -157,7 +159,7 @@ export class ConnectionActor {
       if (!expected) this.#actor.send({ type: 'WORKER_EXITED', reason });
     });
     try {
-      await worker.api.init(config);
+      await worker.api.init(config, this.deps.workerInit);
     } catch (error) {
       worker.kill();
       throw error;
@@ -167,7 +169,7 @@ export class ConnectionActor {
   }
 
   /**
-   * The database server went away or came back while the worker itself is fine. PROTOCOL.md's statuses have no
+   * The database server went away or came back while the worker itself is fine. docs/api.md's connector.status has no
    * 'lost': the connector is re-establishing its connection, which is `restarting` (with the reason), and `ready`
    * again once a probe reached the server.
    */

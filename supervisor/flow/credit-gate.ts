@@ -1,5 +1,5 @@
 /**
- * End-to-end flow control for one run (DESIGN.md "Hot path"). The worker may send `window` batches ahead; each
+ * End-to-end flow control for one run (docs/architecture.md, "A query, from RPC to driver and back"). The worker may send `window` batches ahead; each
  * batch handed to the client's transport earns the worker one more credit, but only while that transport is below
  * its high-water mark. A client that stops reading therefore stops its own runs' workers from reading the database,
  * and nothing piles up in the supervisor.

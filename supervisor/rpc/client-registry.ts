@@ -1,6 +1,6 @@
 /**
  * The connected clients and event fan-out. Session events go to the session's owner only; job, schedule and
- * connector events go to every client (PROTOCOL.md "Events").
+ * connector events go to every client (docs/api.md "Events").
  */
 import { randomUUID } from 'node:crypto';
 import type { EventByName, EventName } from '../../protocol/index.js';
@@ -62,7 +62,7 @@ export class ClientRegistry {
     this.sendRawTo(clientId, event, JSON.stringify(params));
   }
 
-  /** Hot path: `paramsJson` was serialized once in the worker and is spliced in unparsed (DESIGN.md "Hot path"). */
+  /** Hot path: `paramsJson` was serialized once in the worker and is spliced in unparsed (docs/architecture.md, "A query, from RPC to driver and back"). */
   sendRawTo(clientId: string, event: EventName, paramsJson: string): void {
     this.#clients.get(clientId)?.transport.send(notification(event, paramsJson));
   }

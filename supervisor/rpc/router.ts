@@ -1,7 +1,7 @@
 /**
  * JSON-RPC 2.0 dispatch: parse, check the envelope, map positional params to names, validate with the method's zod
  * schema, call the handler, wrap its result in the bridge's envelope. Protocol faults get JSON-RPC error objects;
- * a method's own failure is `{ ok: false, error }` (PROTOCOL.md "Envelope").
+ * a method's own failure is `{ ok: false, error }` (docs/api.md "The envelope").
  */
 import type { z } from 'zod';
 import {
@@ -34,13 +34,20 @@ export const MAX_PARAMS_DEPTH = 32;
 /** A batch larger than this is refused whole. */
 export const MAX_BATCH_LENGTH = 1000;
 
-const DESCRIPTORS = new Map<string, MethodDescriptor>(METHOD_LIST.map((d) => [d.method, d]));
-
 export class Router {
+  readonly #descriptors: ReadonlyMap<string, MethodDescriptor>;
+
+  /**
+   * `descriptors`: the methods and their params schemas, METHOD_LIST unless the bridge swaps some (the
+   * fault-injection bridge accepts its test-only connector type: supervisor/rpc/fault-injection-methods.ts).
+   */
   constructor(
     private readonly handlers: HandlerTable,
     private readonly log: Logger,
-  ) {}
+    descriptors: readonly MethodDescriptor[] = METHOD_LIST,
+  ) {
+    this.#descriptors = new Map(descriptors.map((d) => [d.method, d]));
+  }
 
   /** Handles one incoming message; resolves with the serialized answer, or undefined when none is owed. */
   async handle(message: string | object, ctx: RpcContext): Promise<string | undefined> {
@@ -83,7 +90,7 @@ export class Router {
   }
 
   async #dispatch(method: string, rawParams: object | undefined, ctx: RpcContext, id: JsonRpcId): Promise<Response> {
-    const descriptor = DESCRIPTORS.get(method);
+    const descriptor = this.#descriptors.get(method);
     if (!descriptor) return fault(id, RPC_ERRORS.METHOD_NOT_FOUND, `Method not found: ${method}`);
     const handler = this.handlers[method as MethodName] as Handler<MethodDescriptor> | undefined;
     if (!handler) return fault(id, RPC_ERRORS.METHOD_NOT_FOUND, `Method not implemented in this version: ${method}`);

@@ -2,7 +2,7 @@ import { access, constants, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BridgeError, type SecretStatus } from '../../protocol/index.js';
 import {
-  CONNECTION_SECRET_FIELDS,
+  CONNECTION_SECRET_PATHS,
   connectionKeyPrefix,
   connectionSecretKey,
   patchToChanges,
@@ -37,6 +37,8 @@ export interface SecretStore {
   status(): SecretStatus;
   /** File backend: unlocks (or sets the first master password). Keychain: nothing to do. None: KEYCHAIN_UNAVAILABLE. */
   unlock(masterPassword: string): Promise<void>;
+  /** Called after every successful unlock (work the locked store had to put off, such as deferred deletions). */
+  onUnlocked(listener: () => Promise<void> | void): void;
   /** File backend: forgets the key. Others: nothing to do. */
   lock(): void;
   /** File backend only; others answer INVALID_PARAMS. */
@@ -111,6 +113,7 @@ async function dataDirProblem(dataDir: string): Promise<string | null> {
 class BackedSecretStore implements SecretStore {
   readonly #backend: SecretBackend | null;
   readonly #unavailableReason: string;
+  readonly #unlockListeners: Array<() => Promise<void> | void> = [];
 
   constructor(backend: SecretBackend | null, unavailableReason = '') {
     this.#backend = backend;
@@ -125,6 +128,11 @@ class BackedSecretStore implements SecretStore {
   async unlock(masterPassword: string): Promise<void> {
     const backend = this.#require();
     if (backend instanceof EncryptedFileBackend) await backend.unlock(masterPassword);
+    for (const listener of this.#unlockListeners) await listener();
+  }
+
+  onUnlocked(listener: () => Promise<void> | void): void {
+    this.#unlockListeners.push(listener);
   }
 
   lock(): void {
@@ -163,9 +171,9 @@ class BackedSecretStore implements SecretStore {
   async getConnectionSecrets(connectionId: string): Promise<ConnectionSecrets> {
     const backend = this.#require();
     const secrets: ConnectionSecrets = {};
-    for (const field of CONNECTION_SECRET_FIELDS) {
-      const value = await backend.get(connectionSecretKey(connectionId, field));
-      if (value !== null) secrets[field] = value;
+    for (const path of CONNECTION_SECRET_PATHS) {
+      const value = await backend.get(connectionSecretKey(connectionId, path));
+      if (value !== null) secrets[path] = value;
     }
     return secrets;
   }
@@ -173,7 +181,7 @@ class BackedSecretStore implements SecretStore {
   async deleteConnectionSecrets(connectionId: string): Promise<number> {
     const backend = this.#require();
     // The four known keys always, plus whatever else the backend lists under the prefix (keys added later).
-    const keys = new Set(CONNECTION_SECRET_FIELDS.map((field) => connectionSecretKey(connectionId, field)));
+    const keys = new Set(CONNECTION_SECRET_PATHS.map((path) => connectionSecretKey(connectionId, path)));
     for (const key of (await backend.keys?.(connectionKeyPrefix(connectionId))) ?? []) keys.add(key);
     if (backend.apply) {
       // One atomic write for the file backend instead of one per key.

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { BridgeError, type Connection } from '../../protocol/index.js';
 import type { Db } from './app-store.js';
-import type { PublicConfig } from './connection-secrets.js';
+import type { PublicConfig } from '../secrets/connection-secrets.js';
 
 interface Row {
   id: string;

@@ -27,4 +27,12 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX query_history_connection ON query_history(connection_id, id);`,
   // 3: app-level settings (e.g. whether the sample connection was offered once).
   `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // 4: connections whose secrets may exist in the secret store without a row here — written before the secrets of a
+  // new connection, and with the deletion of a row whose secrets could not be deleted yet (a locked secrets file).
+  // Reconciled at start and after each unlock (supervisor/secrets/connection-credentials.ts).
+  `CREATE TABLE secret_cleanup (
+     connection_id TEXT PRIMARY KEY,
+     reason TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );`,
 ];

@@ -14,7 +14,7 @@ export interface PortLike {
 }
 
 /**
- * A client behind a message port (the Electron renderer). PROTOCOL.md: the port carries structured clones of the
+ * A client behind a message port (the Electron renderer). docs/api.md ("MessagePort"): the port carries structured clones of the
  * same JSON-RPC objects, so outgoing text is parsed once here and incoming values are passed on as objects.
  *
  * bufferedBytes() is always 0: postMessage hands the value to the peer's queue at once and neither Node nor

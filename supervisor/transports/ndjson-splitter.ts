@@ -2,7 +2,7 @@
  * Splits a byte stream into newline-delimited messages (NDJSON). Works on bytes, not strings, so a multi-byte UTF-8
  * character cut between two chunks is decoded whole.
  *
- * Framing rules (the stdio transport's contract, see PROTOCOL.md):
+ * Framing rules (the stdio transport's contract, see docs/api.md "stdio (NDJSON)"):
  * - a message ends at '\n'; a '\r' right before it is dropped (CRLF from Windows parents);
  * - lines that are empty or only whitespace are skipped, so a stray blank line is not a parse error;
  * - a line longer than `maxLineBytes` is never accumulated: its bytes are discarded as they arrive, and once its

@@ -29,7 +29,7 @@ export interface Transport {
 export const HIGH_WATER_MARK = 1 * 1024 * 1024;
 /** Credit resumes once the buffer drains below this. */
 export const LOW_WATER_MARK = 256 * 1024;
-/** PROTOCOL.md: messages larger than this are refused (WebSocket close code 1009). */
+/** docs/api.md ("WebSocket"): messages larger than this are refused (WebSocket close code 1009). */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 /** Where transports hand new clients. */

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 /**
- * Who may open the bridge's WebSocket (PROTOCOL.md, WebSocket rules): the right token, and, when the peer is a
+ * Who may open the bridge's WebSocket (docs/api.md, "WebSocket"): the right token, and, when the peer is a
  * browser (it sends `Origin`), a page served by the bridge itself or an explicitly allowed origin. The Origin rule is
  * what stops an arbitrary web page — or one behind DNS rebinding — from reaching a bridge on localhost.
  */

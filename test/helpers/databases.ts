@@ -1,5 +1,5 @@
 /**
- * Where the integration tests find PostgreSQL and MySQL/MariaDB (DESIGN.md "Testing with real parts"):
+ * Where the integration tests find PostgreSQL and MySQL/MariaDB (README.md, "Set up"):
  * 1. `TEST_PG_URL` / `TEST_MYSQL_URL` when set (used as given: a wrong URL fails loudly);
  * 2. else the machine's local services (postgres://postgres@127.0.0.1:5432/postgres, mysql://root@127.0.0.1:3306/test)
  *    if they answer a real login;

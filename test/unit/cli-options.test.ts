@@ -3,6 +3,7 @@
  * names every option the parser accepts.
  */
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +23,34 @@ describe('parseCliOptions', () => {
   it('takes the token from DBV_TOKEN, and --token over it', () => {
     expect(parseCliOptions([], { DBV_TOKEN: 'from-env' }).token).toBe('from-env');
     expect(parseCliOptions(['--token', 'from-argv'], { DBV_TOKEN: 'from-env' }).token).toBe('from-argv');
+  });
+
+  it('takes a token that starts with "-" in every spelling (one random base64url token in 64 does)', () => {
+    expect(parseCliOptions(['--token=-abc'], {}).token).toBe('-abc');
+    expect(parseCliOptions([], { DBV_TOKEN: '-abc' }).token).toBe('-abc');
+    expect(parseCliOptions(['--token', '-abc'], {}).token).toBe('-abc');
+    expect(parseCliOptions(['--token', '--abc', '--stdio'], {})).toMatchObject({ token: '--abc', stdio: true });
+    expect(parseCliOptions(['--stdio', '--token', '-abc', '--port', '0'], {})).toMatchObject({ token: '-abc', stdio: true, port: 0 });
+    // Real tokens of the bridge's own kind, until several started with '-'.
+    let dashed = 0;
+    for (let i = 0; dashed < 5 && i < 100_000; i++) {
+      const token = randomBytes(32).toString('base64url');
+      if (!token.startsWith('-')) continue;
+      dashed++;
+      expect(parseCliOptions(['--token', token, '--no-ui'], {})).toMatchObject({ token, ui: false });
+    }
+    expect(dashed).toBe(5);
+  });
+
+  it('takes other values that start with "-" too, but not one of its own options as a value', () => {
+    expect(parseCliOptions(['--data-dir', '-odd-dir'], {}).dataDir).toBe('-odd-dir');
+    expect(() => parseCliOptions(['--token', '--stdio'], {})).toThrow(/--token/);
+    expect(() => parseCliOptions(['--token'], {})).toThrow(/--token/);
+  });
+
+  it('does not read a value as --help or --version', () => {
+    expect(cliInfoRequest(['--token', '-abc'])).toBeUndefined();
+    expect(cliInfoRequest(['--token', '-abc', '--help'])).toBe('help');
   });
 
   it('reads every option', () => {
@@ -45,6 +74,14 @@ describe('parseCliOptions', () => {
       faultInjection: true,
       sessionIdleTimeoutMs: 2_500,
     });
+  });
+
+  it('serves debug.dumpState only with --enable-debug or DBV_ENABLE_DEBUG=1', () => {
+    expect(parseCliOptions([], {}).debug).toBe(false);
+    expect(parseCliOptions(['--enable-debug'], {}).debug).toBe(true);
+    expect(parseCliOptions([], { DBV_ENABLE_DEBUG: '1' }).debug).toBe(true);
+    expect(parseCliOptions([], { DBV_ENABLE_DEBUG: 'true' }).debug).toBe(false);
+    expect(parseCliOptions([], { DBV_ENABLE_DEBUG: '0' }).debug).toBe(false);
   });
 
   it.each([

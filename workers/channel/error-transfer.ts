@@ -9,6 +9,7 @@
 import { transferHandlers, type TransferHandler } from 'comlink';
 import { BridgeError, isErrorCode } from '../../protocol/errors.js';
 import type { ErrorCode } from '../../protocol/index.js';
+import { rawDiagnosticsOf, withRawDiagnostics } from './error-diagnostics.js';
 
 /** The form a thrown value takes on the wire. */
 export type ThrownWire =
@@ -21,7 +22,9 @@ export function toThrownWire(thrown: unknown): ThrownWire {
   const source = thrown as Error & { code?: unknown; details?: unknown };
   const value: Extract<ThrownWire, { isError: true }>['value'] = { name: source.name, message: source.message };
   if (typeof source.code === 'string' || typeof source.code === 'number') value.code = source.code;
-  const details = plainDetails(source.details);
+  // At log level debug, the driver's own message and stack ride along as details.raw (error-diagnostics.ts).
+  const raw = rawDiagnosticsOf(thrown);
+  const details = raw ? { ...plainDetails(source.details), ...raw } : plainDetails(source.details);
   if (details) value.details = details;
   return { isError: true, value };
 }
@@ -64,13 +67,13 @@ export function registerErrorTransfer(): void {
 
 /** The BridgeError shape of anything thrown, with `fallback` as code when it carries no registry code. */
 export function toBridgeError(thrown: unknown, fallback: ErrorCode): BridgeError {
-  if (thrown instanceof BridgeError) return thrown;
+  if (thrown instanceof BridgeError) return withRawDiagnostics(thrown);
   if (thrown instanceof Error) {
     const source = thrown as Error & { code?: unknown; details?: unknown };
-    if (isErrorCode(source.code)) return new BridgeError(source.code, source.message, plainDetails(source.details));
+    if (isErrorCode(source.code)) return withRawDiagnostics(new BridgeError(source.code, source.message, plainDetails(source.details)), thrown);
     // A driver's own code (pg '42P01', mysql 'ER_NO_SUCH_TABLE') is kept beside the registry code.
     const details = { ...plainDetails(source.details), ...(source.code !== undefined ? { driverCode: source.code } : {}) };
-    return new BridgeError(fallback, source.message, Object.keys(details).length > 0 ? details : undefined);
+    return withRawDiagnostics(new BridgeError(fallback, source.message, Object.keys(details).length > 0 ? details : undefined), thrown);
   }
   return new BridgeError(fallback, String(thrown));
 }

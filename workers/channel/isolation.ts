@@ -4,11 +4,12 @@
  * Kept on the channel, not in the connector registry, because the supervisor decides the isolation before any
  * connector code is loaded.
  */
-import type { ConnectorType, WorkerIsolation } from '../../protocol/index.js';
+import type { WorkerIsolation } from '../../protocol/index.js';
+import type { WorkerConnectorType } from './connector-types.js';
 
 export type { WorkerIsolation };
 
-export const DEFAULT_ISOLATION: Record<ConnectorType, WorkerIsolation> = {
+export const DEFAULT_ISOLATION: Record<WorkerConnectorType, WorkerIsolation> = {
   sqlite: 'process',
   postgres: 'thread',
   mysql: 'thread',

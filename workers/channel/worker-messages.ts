@@ -9,7 +9,6 @@
  */
 import type {
   BridgeErrorShape,
-  ConnectionConfig,
   ConnectionTestResult,
   PoolStats,
   RunOptions,
@@ -17,11 +16,23 @@ import type {
   SchemaMetadata,
   TableInfo,
 } from '../../protocol/index.js';
+import type { WorkerConnectionConfig } from './connector-types.js';
+
+/** How the supervisor runs this worker; given with `init`, never through argv or environment. */
+export interface WorkerInitOptions {
+  /** The bridge runs with --enable-fault-injection: the test-only `faulty` connector may be loaded. */
+  faultInjection?: boolean;
+  /**
+   * The bridge logs at debug level: errors carry the driver's own message and stack as `details.raw`, with every
+   * secret of the config masked (workers/error-diagnostics.ts).
+   */
+  rawErrors?: boolean;
+}
 
 /** The request/response face of a connection worker (exposed with comlink). */
 export interface WorkerApi {
   /** Builds the connector from the full config (secrets included); called once after spawn. */
-  init(config: ConnectionConfig): Promise<void>;
+  init(config: WorkerConnectionConfig, options?: WorkerInitOptions): Promise<void>;
   test(): Promise<ConnectionTestResult>;
   listSchemas(): Promise<SchemaMetadata>;
   /**

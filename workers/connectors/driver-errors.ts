@@ -34,7 +34,7 @@ export function compactDetails(fields: Record<string, unknown>, extra?: Record<s
 
 /** An error that is already a BridgeError keeps its code and message; `extra` (e.g. statementIndex) joins its details. */
 export function withExtraDetails(error: BridgeError, extra?: Record<string, unknown>): BridgeError {
-  return extra ? new BridgeError(error.code, error.message, { ...error.details, ...extra }) : error;
+  return extra ? new BridgeError(error.code, error.message, { ...error.details, ...extra }, { cause: error.cause }) : error;
 }
 
 export function targetFields(target: ErrorTarget): Record<string, unknown> {

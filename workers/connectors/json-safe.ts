@@ -1,5 +1,5 @@
 /**
- * Turning driver values into JSON-safe, lossless cell values (PROTOCOL.md "Events"): 64-bit integers and decimals
+ * Turning driver values into JSON-safe, lossless cell values (docs/api.md "Value encoding"): 64-bit integers and decimals
  * as strings, timestamps as ISO-8601 strings, binary as `{ $base64 }`, JSON columns as JSON values, arrays as arrays.
  * Connectors configure their drivers to hand over text where a JS number or Date would lose precision; this is the
  * last step for what remains.

@@ -8,54 +8,43 @@ import {
   type ConnectionConfig,
   type ConnectionTestResult,
 } from '../../../protocol/index.js';
-import type { WorkerApi } from '../../../workers/channel/worker-messages.js';
+import type { WorkerApi, WorkerInitOptions } from '../../../workers/channel/worker-messages.js';
 import { DEFAULT_ISOLATION } from '../../../workers/channel/isolation.js';
 import type { ConnectionRegistry } from '../../actors/connection-registry.js';
 import type { SessionRegistry } from '../../actors/session-registry.js';
 import { spawnConnectionWorker } from '../../isolation/worker-host.js';
-import type { SecretStore } from '../../secrets/index.js';
-import { hasAnySecret, splitSecrets, type PublicConfig } from '../../store/connection-secrets.js';
+import type { ConnectionCredentials } from '../../secrets/connection-credentials.js';
+import { splitSecrets, type PublicConfig } from '../../secrets/connection-secrets.js';
 import type { ConnectionsRepo } from '../../store/connections-repo.js';
 import type { HandlerTable } from '../router.js';
-
-/** The part of the secret store that keeps connection credentials. */
-export type CredentialVault = Pick<SecretStore, 'putConnectionSecrets' | 'getConnectionSecrets' | 'deleteConnectionSecrets'>;
+import { checkConfigRules } from './connection-config-rules.js';
 
 export interface ConnectionHandlerDeps {
   repo: ConnectionsRepo;
-  vault: CredentialVault;
+  /** Every write of a connection: its row and its secrets as one step. */
+  credentials: ConnectionCredentials;
   connections: ConnectionRegistry;
   sessions: SessionRegistry;
   faultInjection: boolean;
+  /** Given to the init of every worker, the temporary ones of connection.test included. */
+  workerInit: WorkerInitOptions;
 }
 
 export function connectionHandlers(deps: ConnectionHandlerDeps): HandlerTable {
-  const { repo, vault, connections, sessions } = deps;
-
-  const checkType = (type: ConnectionConfig['type'] | undefined): void => {
-    if (type === 'faulty' && !deps.faultInjection) {
-      throw new BridgeError('INVALID_PARAMS', "Connector type 'faulty' exists only with --enable-fault-injection", { type });
-    }
-  };
+  const { repo, credentials, connections, sessions } = deps;
+  const rules = { faultInjection: deps.faultInjection };
 
   /** Drains a connection: its sessions end (their runs with query.done), then its worker stops. */
   const drain = async (connectionId: string): Promise<void> => {
     await sessions.closeWhere((s) => s.connectionId === connectionId);
+    await connections.close(connectionId);
   };
 
   return {
     'connection.create': async ({ config }) => {
-      checkType(config.type);
+      checkConfigRules(config, rules);
       const { config: publicConfig, secrets } = splitSecrets(config);
-      const stored = hasAnySecret(secrets);
-      const id = `conn_${crypto.randomUUID()}`;
-      if (stored) await vault.putConnectionSecrets(id, secrets);
-      try {
-        return repo.insert(publicConfig as PublicConfig, stored, id);
-      } catch (error) {
-        if (stored) await vault.deleteConnectionSecrets(id).catch(() => undefined);
-        throw error;
-      }
+      return credentials.create(publicConfig as PublicConfig, secrets);
     },
 
     'connection.list': () => repo.list(),
@@ -63,34 +52,28 @@ export function connectionHandlers(deps: ConnectionHandlerDeps): HandlerTable {
     'connection.get': ({ id }) => repo.get(id),
 
     'connection.update': async ({ id, config: patch }) => {
-      const current = repo.publicConfig(id);
-      checkType(patch.type);
       const { config: publicPatch, secrets } = splitSecrets(patch);
-      const merged: PublicConfig = {
-        ...current,
-        ...publicPatch,
-        ...(publicPatch.ssl ? { ssl: { ...current.ssl, ...publicPatch.ssl } } : {}),
-        ...(publicPatch.ssh ? { ssh: { ...current.ssh, ...publicPatch.ssh } } : {}),
-        ...(publicPatch.extra ? { extra: { ...current.extra, ...publicPatch.extra } } : {}),
-      } as PublicConfig;
-      // Omitted secret fields keep their stored value (PROTOCOL.md).
-      if (hasAnySecret(secrets) || Object.values(secrets).some((v) => v === '')) await vault.putConnectionSecrets(id, secrets);
-      const stored = hasAnySecret(await vault.getConnectionSecrets(id));
-      const updated = repo.update(id, merged, stored);
-      const actor = connections.existing(id);
-      if (actor) {
-        await drain(id);
-        await connections.close(id);
-      }
+      const merge = (current: PublicConfig): PublicConfig => {
+        const merged = {
+          ...current,
+          ...publicPatch,
+          ...(publicPatch.ssl ? { ssl: { ...current.ssl, ...publicPatch.ssl } } : {}),
+          ...(publicPatch.ssh ? { ssh: { ...current.ssh, ...publicPatch.ssh } } : {}),
+          ...(publicPatch.extra ? { extra: { ...current.extra, ...publicPatch.extra } } : {}),
+        } as PublicConfig;
+        checkConfigRules(merged, rules);
+        return merged;
+      };
+      // Omitted secret fields keep their stored value (docs/api.md, connection.update).
+      const updated = await credentials.update(id, merge, secrets);
+      if (connections.existing(id)) await drain(id);
       return updated;
     },
 
     'connection.delete': async ({ id }) => {
       repo.get(id);
       await drain(id);
-      await connections.close(id);
-      repo.delete(id);
-      await vault.deleteConnectionSecrets(id);
+      await credentials.delete(id);
       return {};
     },
 
@@ -105,8 +88,8 @@ export function connectionHandlers(deps: ConnectionHandlerDeps): HandlerTable {
           return failedTest(error, started);
         }
       }
-      checkType(params.config.type);
-      return testWithTemporaryWorker(params.config);
+      checkConfigRules(params.config, rules);
+      return testWithTemporaryWorker(params.config, deps.workerInit);
     },
   };
 }
@@ -118,16 +101,16 @@ export function connectionHandlers(deps: ConnectionHandlerDeps): HandlerTable {
 const testWorkerSlots = pLimit(4);
 
 /** Tests an unsaved config in a worker of its own, so a hanging or crashing driver cannot touch the supervisor. */
-function testWithTemporaryWorker(config: ConnectionConfig): Promise<ConnectionTestResult> {
-  return testWorkerSlots(() => testInWorker(config));
+function testWithTemporaryWorker(config: ConnectionConfig, init: WorkerInitOptions): Promise<ConnectionTestResult> {
+  return testWorkerSlots(() => testInWorker(config, init));
 }
 
-async function testInWorker(config: ConnectionConfig): Promise<ConnectionTestResult> {
+async function testInWorker(config: ConnectionConfig, init: WorkerInitOptions): Promise<ConnectionTestResult> {
   const started = Date.now();
   const worker = spawnConnectionWorker({ isolation: config.extra?.isolation ?? DEFAULT_ISOLATION[config.type], name: `test:${config.type}` });
   try {
     const api = worker.api as unknown as WorkerApi;
-    await api.init(config);
+    await api.init(config, init);
     return await api.test();
   } catch (error) {
     return failedTest(error, started);

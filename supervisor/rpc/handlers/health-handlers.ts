@@ -1,5 +1,5 @@
 /** health.ping and debug.dumpState. The dump is built field by field from explicit values: never a config, never a secret. */
-import type { DebugState } from '../../../protocol/index.js';
+import { BridgeError, type DebugState } from '../../../protocol/index.js';
 import type { ConnectionRegistry } from '../../actors/connection-registry.js';
 import type { SessionRegistry } from '../../actors/session-registry.js';
 import type { ClientRegistry } from '../client-registry.js';
@@ -11,6 +11,11 @@ export interface HealthHandlerDeps {
   clients: ClientRegistry;
   connections: ConnectionRegistry;
   sessions: SessionRegistry;
+  /**
+   * Serve debug.dumpState (--enable-debug). Off by default: the dump tells any token holder which clients, sessions and
+   * connections exist and what they do, which a production bridge need not reveal.
+   */
+  debug: boolean;
 }
 
 export function healthHandlers(deps: HealthHandlerDeps): HandlerTable {
@@ -18,6 +23,11 @@ export function healthHandlers(deps: HealthHandlerDeps): HandlerTable {
     'health.ping': () => ({ uptime: (Date.now() - deps.startedAt) / 1000, version: deps.version, pid: process.pid }),
 
     'debug.dumpState': async (): Promise<DebugState> => {
+      if (!deps.debug) {
+        throw new BridgeError('FORBIDDEN', 'debug.dumpState is served only when the bridge runs with --enable-debug (or DBV_ENABLE_DEBUG=1).', {
+          reason: 'debug-disabled',
+        });
+      }
       const memory = process.memoryUsage();
       const sessions = deps.sessions.all();
       const actors = deps.connections.all();

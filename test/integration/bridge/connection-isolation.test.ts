@@ -19,7 +19,7 @@ describe('connections are isolated from each other', async () => {
   let pgId: string;
 
   beforeAll(async () => {
-    bridge = await startBridgeProcess({ args: ['--enable-fault-injection', '--no-sample'] });
+    bridge = await startBridgeProcess({ args: ['--enable-fault-injection', '--enable-debug', '--no-sample'] });
     client = await connectWs(bridge.ready.url, bridge.token);
     pgId = (await client.call('connection.create', { config: { ...configFromUrl(pg!), name: 'pg victim' } })).id;
   });
@@ -29,7 +29,9 @@ describe('connections are isolated from each other', async () => {
   });
 
   const faulty = async (isolation: WorkerIsolation): Promise<{ id: string; sessionId: string }> => {
-    const { id } = await client.call('connection.create', { config: { name: `faulty ${isolation}`, type: 'faulty', extra: { isolation } } });
+    // 'faulty' is not a public ConnectorType; this bridge accepts it because it runs with --enable-fault-injection.
+    const config = { name: `faulty ${isolation}`, type: 'faulty', extra: { isolation } } as unknown as ConnectionConfig;
+    const { id } = await client.call('connection.create', { config });
     const { sessionId } = await client.call('query.createSession', { connectionId: id });
     return { id, sessionId };
   };

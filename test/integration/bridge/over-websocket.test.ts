@@ -15,7 +15,7 @@ describe('the bridge over WebSocket', () => {
     expect(await bridge?.stop()).toBe(0);
   });
 
-  it('prints the ready line of PROTOCOL.md', () => {
+  it('prints the ready line of docs/api.md', () => {
     expect(bridge.ready).toEqual({
       event: 'ready',
       url: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/rpc$/),

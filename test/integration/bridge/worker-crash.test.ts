@@ -34,7 +34,7 @@ describe('killing the SQLite worker process', () => {
   };
 
   beforeAll(async () => {
-    bridge = await startBridgeProcess();
+    bridge = await startBridgeProcess({ args: ['--enable-debug'] });
     client = await connectWs(bridge.ready.url, bridge.token);
     client.on('connector.status', (s) => statuses.push(s));
     connectionId = (await client.call('connection.list', {})).find((c) => c.type === 'sqlite')!.id;

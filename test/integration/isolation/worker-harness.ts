@@ -32,7 +32,7 @@ export async function startFaultyWorker(
     for (const wake of waiters) wake();
   });
   const exit = new Promise<WorkerExitInfo>((resolve) => handle.onExit(resolve));
-  await handle.api.init({ name: 'faulty test', type: 'faulty', extra });
+  await handle.api.init({ name: 'faulty test', type: 'faulty', extra }, { faultInjection: true });
   return {
     handle,
     messages,

@@ -1,6 +1,6 @@
 /**
  * The type matrix: every MySQL/MariaDB type family stored in a real table, read back through the connector — the
- * column type name (rebuilt from the column definition) and the JSON-safe, lossless cell (PROTOCOL.md "Events").
+ * column type name (rebuilt from the column definition) and the JSON-safe, lossless cell (docs/api.md "Value encoding").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connector } from '../../../workers/connectors/connector.js';

@@ -1,6 +1,6 @@
 /**
  * The type matrix: every PostgreSQL type family through the real driver and the connector's conversions —
- * the column type name (format_type) and the JSON-safe, lossless cell (PROTOCOL.md "Events").
+ * the column type name (format_type) and the JSON-safe, lossless cell (docs/api.md "Value encoding").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connector } from '../../../workers/connectors/connector.js';

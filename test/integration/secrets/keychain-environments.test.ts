@@ -61,7 +61,7 @@ describe.runIf(hasKeyringTools || requireKeyring)('scripts/with-keyring.sh', () 
     expect(report.probe).toBe(true);
     expect(report.status).toEqual({ backend: 'keychain', locked: false });
     expect(report.roundTrip).toEqual({
-      read: { password: 'child-secret', sshPassphrase: 'child-pass' },
+      read: { password: 'child-secret', 'ssh.passphrase': 'child-pass' },
       deleted: 2,
       after: {},
     });
@@ -87,7 +87,7 @@ describe.runIf(process.platform === 'linux')('without a D-Bus session', () => {
       const report = lastJsonLine(result.stdout);
       expect(report.probe).toBe(false);
       expect(report.status).toEqual({ backend: 'file', locked: false });
-      expect(report.roundTrip?.read).toEqual({ password: 'child-secret', sshPassphrase: 'child-pass' });
+      expect(report.roundTrip?.read).toEqual({ password: 'child-secret', 'ssh.passphrase': 'child-pass' });
       expect(report.roundTrip?.after).toEqual({});
       expect(existsSync(join(dataDir, 'secrets.enc'))).toBe(true);
     } finally {

@@ -47,11 +47,11 @@ describe.runIf(available || required)('the OS keychain backend (real Secret Serv
   it('openSecretStore picks the keychain when the probe succeeds, and the connection helpers work on it', async () => {
     const store = await openSecretStore({ dataDir: '/nonexistent-unused', service: SERVICE });
     expect(store.status()).toEqual({ backend: 'keychain', locked: false });
-    await store.putConnectionSecrets('kc1', { password: 'pw', sshPrivateKey: '-----BEGIN OPENSSH PRIVATE KEY-----\nx\n' });
+    await store.putConnectionSecrets('kc1', { password: 'pw', 'ssh.privateKey': '-----BEGIN OPENSSH PRIVATE KEY-----\nx\n' });
     await store.set('connection/kc1/extra', 'e');
     await expect(store.getConnectionSecrets('kc1')).resolves.toEqual({
       password: 'pw',
-      sshPrivateKey: '-----BEGIN OPENSSH PRIVATE KEY-----\nx\n',
+      'ssh.privateKey': '-----BEGIN OPENSSH PRIVATE KEY-----\nx\n',
     });
     await expect(store.deleteConnectionSecrets('kc1')).resolves.toBe(3);
     await expect(store.hasConnectionSecrets('kc1')).resolves.toBe(false);

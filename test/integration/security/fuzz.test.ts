@@ -216,7 +216,7 @@ describe('fuzzing the JSON-RPC surface of a real bridge', () => {
   beforeAll(async () => {
     runtimeDir = mkdtempSync(join(tmpdir(), 'dbv-fuzz-runtime-'));
     bridge = await startBridgeProcess({
-      args: ['--no-ui', '--no-sample'],
+      args: ['--no-ui', '--no-sample', '--enable-debug'],
       env: { DBUS_SESSION_BUS_ADDRESS: undefined, DBV_KEYRING_SESSION: undefined, XDG_RUNTIME_DIR: runtimeDir, DBV_KEYCHAIN_SERVICE: 'dbv-test-fuzz-unused' },
     });
     client = await connectWs(bridge.ready.url, bridge.token);

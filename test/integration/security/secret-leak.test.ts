@@ -110,7 +110,7 @@ function leakScenario(variant: Variant): void {
     expect(store.status()).toEqual({ backend: variant.backend, locked: false });
     return store;
   };
-  const start = (): Promise<BridgeProcess> => startBridgeProcess({ dataDir, args: ['--log-level', 'debug', '--no-ui'], env: variant.env });
+  const start = (): Promise<BridgeProcess> => startBridgeProcess({ dataDir, args: ['--log-level', 'debug', '--no-ui', '--enable-debug'], env: variant.env });
 
   beforeAll(async () => {
     bridge = await start();

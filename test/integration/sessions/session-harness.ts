@@ -22,7 +22,7 @@ export interface SessionBridge {
 }
 
 export async function startSessionBridge(opts: { sample?: boolean; args?: string[] } = {}): Promise<SessionBridge> {
-  const bridge = await startBridgeProcess({ args: ['--no-ui', ...(opts.sample ? [] : ['--no-sample']), ...(opts.args ?? [])] });
+  const bridge = await startBridgeProcess({ args: ['--no-ui', '--enable-debug', ...(opts.sample ? [] : ['--no-sample']), ...(opts.args ?? [])] });
   const client = await connectWs(bridge.ready.url, bridge.token);
   return {
     bridge,

@@ -84,6 +84,19 @@ describe('docs/api.md', () => {
     },
   );
 
+  it.each(METHOD_LIST.filter((m) => Array.isArray(m.positional)).map((m) => [m.method, m] as const))(
+    'marks each param of %s required or optional as its schema does',
+    (name, descriptor) => {
+      const shape = (descriptor.params as z.ZodObject).shape as Record<string, z.ZodType>;
+      const rows = tableRows(methodSection(name)).filter(([position, param]) => /^\d+$/.test(position ?? '') && /^`[^`]+`$/.test(param ?? ''));
+      for (const [, param, , note] of rows) {
+        const key = backticked(param!)[0]!;
+        const optional = shape[key]!.safeParse(undefined).success;
+        expect(note, `${name} ${key}`).toMatch(optional ? /^optional/ : /^required/);
+      }
+    },
+  );
+
   it.each(METHOD_LIST.map((m) => [m.method] as const))('names only real error codes in the "Errors" line of %s', (name) => {
     const body = methodSection(name);
     const errorLines = body.split('\n').filter((line) => line.includes('**Errors:**'));

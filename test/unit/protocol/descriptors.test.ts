@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { EVENT_LIST, METHOD_LIST, type MethodDescriptor } from '../../../protocol/index.js';
-import { PROTOCOL_MD_PATH, backticked, readIfExists, section, tableRows } from './markdown.js';
 import { VALID_PARAMS, wrongTypeFor } from './method-examples.js';
 import { paramsByPosition, positionalArgs } from './params-by-position.js';
 
-/** Methods the bridge serves beyond PROTOCOL.md's table (documented as additions in docs/api.md). */
-const ADDITIONS_TO_PROTOCOL_MD = ['history.list'];
-
 const byName = new Map(METHOD_LIST.map((m) => [m.method, m]));
 
+/** docs/api.md is checked against these descriptors by api-doc.test.ts (the repository's own reference, no skip). */
 function objectShape(descriptor: MethodDescriptor): Record<string, z.ZodType> | undefined {
   return descriptor.params instanceof z.ZodObject ? (descriptor.params.shape as Record<string, z.ZodType>) : undefined;
 }
@@ -76,7 +73,7 @@ describe('params schemas', () => {
     expect(byName.get('secret.store')!.params.safeParse({ key: 'app/x' }).success).toBe(false);
   });
 
-  it('enforce the ranges and enums of PROTOCOL.md', () => {
+  it('enforce the ranges and enums of docs/api.md', () => {
     const run = byName.get('query.run')!.params;
     const base = { sessionId: 's_1', sql: 'SELECT 1' };
     expect(run.safeParse({ ...base, opts: { batchSize: 1 } }).success).toBe(true);
@@ -108,41 +105,5 @@ describe('params schemas', () => {
     expect(test.params.safeParse({ config }).success).toBe(true);
     expect(test.params.safeParse({ config: { name: 'Local' } }).success).toBe(false);
     expect(test.params.safeParse({}).success).toBe(false);
-  });
-});
-
-const protocolMd = readIfExists(PROTOCOL_MD_PATH);
-
-describe.skipIf(protocolMd === undefined)('agreement with shared/PROTOCOL.md', () => {
-  const methodRows = () => tableRows(section(protocolMd!, 2, 'Methods').body).map(([name, params]) => ({ name: backticked(name)[0], params }));
-  const eventRows = () => tableRows(section(protocolMd!, 2, 'Events').body).map(([name]) => backticked(name)[0]);
-
-  it('has a descriptor for every method of its table', () => {
-    const missing = methodRows().map((r) => r.name).filter((name) => !byName.has(name));
-    expect(missing).toEqual([]);
-  });
-
-  it('has no method outside its table except the documented additions', () => {
-    const listed = new Set(methodRows().map((r) => r.name));
-    const extra = METHOD_LIST.map((m) => m.method).filter((name) => !listed.has(name));
-    expect(extra.sort()).toEqual([...ADDITIONS_TO_PROTOCOL_MD].sort());
-  });
-
-  it('takes positional params in the order of its table, optional where it marks them "?"', () => {
-    for (const row of methodRows()) {
-      const descriptor = byName.get(row.name);
-      if (!descriptor || typeof descriptor.positional === 'function') continue;
-      const names = backticked(row.params);
-      expect(descriptor.positional, row.name).toEqual(names.map((n) => n.replace(/\?$/, '')));
-      const shape = objectShape(descriptor)!;
-      for (const name of names) {
-        const key = name.replace(/\?$/, '');
-        expect(shape[key].safeParse(undefined).success, `${row.name} ${key} optional`).toBe(name.endsWith('?'));
-      }
-    }
-  });
-
-  it('has a descriptor for every event of its table and no other', () => {
-    expect(EVENT_LIST.map((e) => e.event).sort()).toEqual(eventRows().sort());
   });
 });

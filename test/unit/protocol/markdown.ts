@@ -1,19 +1,13 @@
 /**
- * Just enough Markdown reading for the tests that keep docs/api.md and PROTOCOL.md true to protocol/: sections by
- * heading, table rows, fenced code blocks. Not a Markdown parser; the docs are written to be read by it.
+ * Just enough Markdown reading for the tests that keep docs/api.md — the repository's own reference of the wire
+ * contract — true to protocol/: sections by heading, table rows, fenced code blocks. Not a Markdown parser; the docs
+ * are written to be read by it.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const API_DOC_PATH = resolve(REPO_ROOT, 'docs/api.md');
-/** shared/ sits beside the work tree, and beside the clone in CI. */
-export const PROTOCOL_MD_PATH = resolve(REPO_ROOT, '../shared/PROTOCOL.md');
-
-export function readIfExists(path: string): string | undefined {
-  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-}
 
 export interface Section {
   level: number;

@@ -1,7 +1,7 @@
 import type { MethodDescriptor } from '../../../protocol/index.js';
 
 /**
- * PROTOCOL.md: params may be given by position, in the order of the method's table row. This is the naming the
+ * docs/api.md: params may be given by position, in the order of the method's table row. This is the naming the
  * router applies before validation, restated for the protocol tests (the supervisor keeps its own).
  */
 export function paramsByPosition(descriptor: MethodDescriptor, args: readonly unknown[]): Record<string, unknown> {

@@ -25,12 +25,12 @@ const backends: [string, () => Promise<SecretStore>][] = [
 describe.each(backends)('connection secrets on the %s backend', (_name, open) => {
   it('stores, reads and reports the four fields under connection/<id>/', async () => {
     const store = await open();
-    await store.putConnectionSecrets('c1', { password: 'p', sslKey: 'k', sshPrivateKey: 'pk', sshPassphrase: 'pp' });
+    await store.putConnectionSecrets('c1', { password: 'p', 'ssl.key': 'k', 'ssh.privateKey': 'pk', 'ssh.passphrase': 'pp' });
     await expect(store.getConnectionSecrets('c1')).resolves.toEqual({
       password: 'p',
-      sslKey: 'k',
-      sshPrivateKey: 'pk',
-      sshPassphrase: 'pp',
+      'ssl.key': 'k',
+      'ssh.privateKey': 'pk',
+      'ssh.passphrase': 'pp',
     });
     await expect(store.get('connection/c1/ssh.privateKey')).resolves.toBe('pk');
     await expect(store.hasConnectionSecrets('c1')).resolves.toBe(true);
@@ -39,8 +39,8 @@ describe.each(backends)('connection secrets on the %s backend', (_name, open) =>
 
   it('keeps an omitted field, replaces a given one, deletes on null and on empty string', async () => {
     const store = await open();
-    await store.putConnectionSecrets('c1', { password: 'p', sslKey: 'k', sshPassphrase: 'pp' });
-    await store.putConnectionSecrets('c1', { password: 'p2', sslKey: null, sshPassphrase: '' });
+    await store.putConnectionSecrets('c1', { password: 'p', 'ssl.key': 'k', 'ssh.passphrase': 'pp' });
+    await store.putConnectionSecrets('c1', { password: 'p2', 'ssl.key': null, 'ssh.passphrase': '' });
     await expect(store.getConnectionSecrets('c1')).resolves.toEqual({ password: 'p2' });
     await store.putConnectionSecrets('c1', {});
     await expect(store.getConnectionSecrets('c1')).resolves.toEqual({ password: 'p2' });
@@ -48,7 +48,7 @@ describe.each(backends)('connection secrets on the %s backend', (_name, open) =>
 
   it('deletes every key of one connection and nothing of another with a longer id', async () => {
     const store = await open();
-    await store.putConnectionSecrets('c1', { password: 'p', sshPrivateKey: 'pk' });
+    await store.putConnectionSecrets('c1', { password: 'p', 'ssh.privateKey': 'pk' });
     await store.set('connection/c1/extra.token', 'x');
     await store.putConnectionSecrets('c10', { password: 'other' });
     await expect(store.deleteConnectionSecrets('c1')).resolves.toBe(3);

@@ -62,7 +62,7 @@ export function mapMysqlConnectError(raw: unknown, target: MysqlErrorTarget): Br
   else if (errno === 1049 || err.code === 'ER_BAD_DB_ERROR') code = 'DB_NOT_FOUND';
   else if ((err.code !== undefined && LOST.has(err.code)) || (errno !== undefined && LOST_ERRNOS.has(errno))) code = 'DB_CONN_REFUSED';
   else code = 'QUERY_FAILED';
-  return new BridgeError(code, messageOf(err), driverDetails(err, target));
+  return new BridgeError(code, messageOf(err), driverDetails(err, target), { cause: raw });
 }
 
 /** Failures of a statement on an established connection. */
@@ -78,5 +78,5 @@ export function mapMysqlQueryError(raw: unknown, extra?: Record<string, unknown>
   else if ((err.code !== undefined && LOST.has(err.code)) || (errno !== undefined && LOST_ERRNOS.has(errno))) code = 'DB_CONN_LOST';
   else if (err.fatal === true) code = 'DB_CONN_LOST';
   else code = 'QUERY_FAILED';
-  return new BridgeError(code, messageOf(err), driverDetails(err, {}, extra));
+  return new BridgeError(code, messageOf(err), driverDetails(err, {}, extra), { cause: raw });
 }

@@ -1,6 +1,6 @@
 /**
  * MySQL/MariaDB result columns: type names rebuilt from the column definition packet, and the last conversions of
- * values to JSON-safe, lossless cells (PROTOCOL.md "Events").
+ * values to JSON-safe, lossless cells (docs/api.md "Value encoding").
  *
  * The driver is configured (mysql-config.ts) to hand over BIGINT and DECIMAL as strings and dates as the server's
  * text; here DATETIME/TIMESTAMP get ISO-8601's 'T', and BIT(n) becomes a string of n binary digits ('101'), like

@@ -90,7 +90,7 @@ export function mapPgConnectError(raw: unknown, target: PgErrorTarget): BridgeEr
   else if (err.code !== undefined && (CONNECTION_LOST.has(err.code) || LOST_SQLSTATES.has(err.code))) code = 'DB_CONN_REFUSED';
   else if (/Connection terminated unexpectedly/i.test(err.message ?? '')) code = 'DB_CONN_REFUSED';
   else code = 'QUERY_FAILED';
-  return new BridgeError(code, messageOf(err), driverDetails(err, target));
+  return new BridgeError(code, messageOf(err), driverDetails(err, target), { cause: raw });
 }
 
 /** Failures of a statement on an established connection. */
@@ -105,5 +105,5 @@ export function mapPgQueryError(raw: unknown, extra?: Record<string, unknown>): 
   else if (/Connection terminated|Client has encountered a connection error|not queryable/i.test(err.message ?? '')) {
     code = 'DB_CONN_LOST';
   } else code = 'QUERY_FAILED';
-  return new BridgeError(code, messageOf(err), driverDetails(err, {}, extra));
+  return new BridgeError(code, messageOf(err), driverDetails(err, {}, extra), { cause: raw });
 }

@@ -1,6 +1,6 @@
 /**
  * Result-column types: the RowDescription gives (dataTypeID, dataTypeModifier); the name shown to the user is
- * PostgreSQL's own type name with its modifier, as PROTOCOL.md spells it: `int4`, `int8`, `numeric(12,2)`,
+ * PostgreSQL's own type name with its modifier, as docs/api.md spells it: `int4`, `int8`, `numeric(12,2)`,
  * `varchar(255)`, `timestamptz`, `int4[]` (see PG_TYPE_NAME) — the same names the catalog metadata reports, so a
  * column reads alike in the result grid and in the schema tree.
  *

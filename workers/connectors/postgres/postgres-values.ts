@@ -1,5 +1,5 @@
 /**
- * PostgreSQL text-format values → JSON-safe, lossless cells (PROTOCOL.md "Events").
+ * PostgreSQL text-format values → JSON-safe, lossless cells (docs/api.md "Value encoding").
  *
  * The connector asks node-postgres for the server's text of every value (no global pg.types parsers, so nothing
  * leaks between connections) and converts here, per column, once its type is known: this keeps microseconds and

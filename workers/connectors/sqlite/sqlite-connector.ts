@@ -1,6 +1,6 @@
 /**
  * The SQLite connector (better-sqlite3 12). It runs inside the connection's worker, by default a child process,
- * because a native-driver fault there must not take down the supervisor (DESIGN.md).
+ * because a native-driver fault there must not take down the supervisor (docs/architecture.md).
  *
  * Every session owns its own database handle, so `BEGIN … COMMIT` across runs stays within that session; metadata
  * and tests use a separate handle. With `database: ':memory:'` every handle is its own private, empty database.

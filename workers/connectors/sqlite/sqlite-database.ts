@@ -23,16 +23,18 @@ export function databasePath(config: ConnectionConfig): string {
 
 /**
  * Opens a handle that returns 64-bit integers as BigInt (json-safe turns them into exact strings).
- * A missing file is DB_NOT_FOUND rather than silently creating an empty database.
+ * A missing file is DB_NOT_FOUND rather than silently creating an empty database — unless the config says
+ * `extra.create: true` (the supervisor has checked its path: absolute, not read-only), which creates it.
  */
 export function openDatabase(config: ConnectionConfig): SqliteDatabase {
   const path = databasePath(config);
   const memory = path === MEMORY;
+  const create = config.extra?.create === true;
   let db: SqliteDatabase;
   try {
     db = new Database(path, {
-      readonly: memory ? false : config.extra?.readOnly === true,
-      fileMustExist: !memory,
+      readonly: memory || create ? false : config.extra?.readOnly === true,
+      fileMustExist: !memory && !create,
       timeout: BUSY_TIMEOUT_MS,
     });
   } catch (err) {
@@ -48,7 +50,7 @@ function openError(err: unknown, path: string): BridgeError {
   const message = typeof e.message === 'string' ? e.message : String(err);
   // better-sqlite3 checks the directory itself (TypeError, no code) before SQLite reports SQLITE_CANTOPEN.
   if (e.code === 'SQLITE_CANTOPEN' || /directory does not exist/.test(message)) {
-    return new BridgeError('DB_NOT_FOUND', `SQLite database file not found or not readable: ${path}`, { path });
+    return new BridgeError('DB_NOT_FOUND', `SQLite database file not found or not readable: ${path}`, { path }, { cause: err });
   }
   return toBridgeError(err);
 }
@@ -58,16 +60,16 @@ const SYNTAX = /syntax error|incomplete input|unrecognized token/i;
 /** Maps a better-sqlite3 failure to a registry code, keeping SQLite's own code in details. */
 export function toBridgeError(err: unknown, details: Record<string, unknown> = {}): BridgeError {
   if (err instanceof BridgeError) {
-    return Object.keys(details).length === 0 ? err : new BridgeError(err.code, err.message, { ...err.details, ...details });
+    return Object.keys(details).length === 0 ? err : new BridgeError(err.code, err.message, { ...err.details, ...details }, { cause: err.cause });
   }
   const e = err as { code?: unknown; message?: unknown; name?: unknown };
   const message = typeof e.message === 'string' ? e.message : String(err);
   if (e !== null && typeof e === 'object' && e.name === 'SqliteError' && typeof e.code === 'string') {
     const code = sqliteCodeToBridge(e.code, message);
-    return new BridgeError(code, message, { sqliteCode: e.code, ...details });
+    return new BridgeError(code, message, { sqliteCode: e.code, ...details }, { cause: err });
   }
   // RangeError/TypeError from better-sqlite3's binding layer: wrong number or kind of parameters.
-  return new BridgeError('QUERY_FAILED', message, details);
+  return new BridgeError('QUERY_FAILED', message, details, { cause: err });
 }
 
 function sqliteCodeToBridge(sqliteCode: string, message: string): ErrorCode {

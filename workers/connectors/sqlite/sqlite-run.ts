@@ -4,7 +4,7 @@
  * Cancellation is cooperative: the signal is checked between rows and between batches. better-sqlite3 is
  * synchronous and exposes no sqlite3_interrupt, so a single long step (a sort, an aggregate, a recursive CTE
  * computing before its first row) cannot be stopped from inside this process; the supervisor ends the worker
- * process after a grace period for that case (DESIGN.md, "Cancel").
+ * process after a grace period for that case (docs/architecture.md, "When things go wrong": Cancel).
  */
 import type Database from 'better-sqlite3';
 import { BridgeError } from '../../../protocol/errors.js';
