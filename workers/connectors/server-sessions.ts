@@ -8,7 +8,7 @@
  * the next statement on the same connection. The connector's `stop` must still check `session.run === run` when its
  * control connection is finally there (the run may have ended meanwhile).
  */
-import { BridgeError } from '../../protocol/errors.js';
+import { BridgeError, sessionBusyError } from '../../protocol/errors.js';
 import type { ConnectorRunOptions, RowBatch } from './connector.js';
 
 /** What every server run carries; a connector's run state extends it. */
@@ -76,7 +76,7 @@ export class ServerSessions<S extends ServerSession<R>, R extends ServerRunState
     read: (session: S, run: R) => AsyncGenerator<RowBatch>,
   ): AsyncGenerator<RowBatch> {
     const session = this.get(sessionId);
-    if (session.run !== null) throw new BridgeError('SESSION_BUSY', 'The session is already running a statement list');
+    if (session.run !== null) throw sessionBusyError({ sessionId });
     if (session.broken) throw this.#hooks.brokenError(session.broken);
     const run = newRun(session);
     session.run = run;

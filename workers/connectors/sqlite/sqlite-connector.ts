@@ -7,7 +7,7 @@
  */
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { BridgeError } from '../../../protocol/errors.js';
+import { BridgeError, sessionBusyError } from '../../../protocol/errors.js';
 import type { ConnectionConfig, ConnectionTestResult, SchemaMetadata, TableInfo } from '../../../protocol/index.js';
 import type { Connector, ConnectorFactory, ConnectorRunOptions, RowBatch } from '../connector.js';
 import { databasePath, openDatabase, toBridgeError, type SqliteDatabase } from './sqlite-database.js';
@@ -72,7 +72,7 @@ class SqliteConnector implements Connector {
 
   async *runQuery(sessionId: string, sql: string, opts: ConnectorRunOptions): AsyncGenerator<RowBatch> {
     const session = this.#session(sessionId);
-    if (session.run !== undefined) throw new BridgeError('SESSION_BUSY', 'The session is already running a statement list.', { sessionId });
+    if (session.run !== undefined) throw sessionBusyError({ sessionId });
     const run = new AbortController();
     session.run = run;
     try {
