@@ -89,6 +89,13 @@ export function runTimeoutError(timeoutMs: number | undefined): BridgeError {
   return new BridgeError('DB_TIMEOUT', `The query took longer than its timeout of ${timeoutMs} ms`, { timeoutMs });
 }
 
+/** The one SESSION_LIMIT: answered at once when a connection already holds `maxSessions` sessions. */
+export function sessionLimitError(maxSessions: number): BridgeError {
+  return new BridgeError('SESSION_LIMIT', `This connection already has its limit of ${maxSessions} open sessions; close one first`, {
+    maxSessions,
+  });
+}
+
 /** JSON-RPC 2.0 protocol-fault codes; used only for faults of the message itself, never for a method's failure. */
 export const RPC_ERRORS = {
   PARSE_ERROR: -32700,

@@ -13,6 +13,7 @@ import type { Connector, ConnectorFactory, ConnectorRunOptions, RowBatch } from 
 import { databasePath, openDatabase, toBridgeError, type SqliteDatabase } from './sqlite-database.js';
 import { readMetadata, readTableInfo } from './sqlite-metadata.js';
 import { runStatements } from './sqlite-run.js';
+import { claimSessionSlot, maxSessionsOf } from '../session-limit.js';
 
 export const createSqliteConnector: ConnectorFactory = (config) => new SqliteConnector(config);
 
@@ -67,6 +68,7 @@ class SqliteConnector implements Connector {
 
   async openSession(sessionId: string): Promise<void> {
     if (this.#sessions.has(sessionId)) return;
+    claimSessionSlot(this.#sessions.size, maxSessionsOf(this.#config));
     this.#sessions.set(sessionId, { db: openDatabase(this.#config) });
   }
 
