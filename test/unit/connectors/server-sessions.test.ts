@@ -121,7 +121,8 @@ describe('ServerSessions', () => {
     });
     failReconnects(null);
     const failing = sessions.run('s1', opts(), () => ({ cancelled: false }), async function* (): AsyncGenerator<RowBatch> {
-      throw new BridgeError('QUERY_FAILED', 'no such table');
+      if (Date.now() > 0) throw new BridgeError('QUERY_FAILED', 'no such table');
+      yield batch(0);
     });
     // A run that fails before its first batch carries the news in its error.
     await expect(failing.next()).rejects.toMatchObject({ code: 'QUERY_FAILED', details: { sessionReconnected: true } });

@@ -90,9 +90,10 @@ class PostgresConnector implements Connector {
 
   openSession(sessionId: string): Promise<void> {
     return this.#sessions.open(sessionId, async () => {
-      let session: PgSession | undefined;
-      session = { ...(await this.#connectSession(() => session)), run: null, cancelling: null, broken: null };
-      return session;
+      // The connection's error listener may fire before the session exists: it then has no session to mark.
+      const holder: { session?: PgSession } = {};
+      holder.session = { ...(await this.#connectSession(() => holder.session)), run: null, cancelling: null, broken: null };
+      return holder.session;
     });
   }
 
