@@ -38,8 +38,8 @@ describe('error registry', () => {
 const protocolMd = readIfExists(PROTOCOL_MD_PATH);
 
 describe.skipIf(protocolMd === undefined)('agreement with shared/PROTOCOL.md', () => {
-  it('has exactly the codes of its "Error codes" list', () => {
+  it('has every code of its "Error codes" list (codes added since are documented in docs/api.md, api-doc.test.ts)', () => {
     const listed = backticked(section(protocolMd!, 2, 'Error codes').body).filter((name) => /^[A-Z][A-Z_]+$/.test(name));
-    expect([...ERROR_CODE_LIST].sort()).toEqual([...new Set(listed)].sort());
+    expect([...new Set(listed)].filter((code) => !isErrorCode(code))).toEqual([]);
   });
 });
