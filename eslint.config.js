@@ -19,7 +19,6 @@ const NODE_ONLY_PACKAGES = [
   'comlink',
   '@napi-rs/keyring',
   'croner',
-  'dbgate-query-splitter',
 ];
 
 const WORKER_PROTOCOL_MESSAGE =

@@ -31,7 +31,10 @@ export const connectionExtraSchema = z
   .object({
     /** Where the driver runs: a worker thread (pg, mysql2 default) or a child process (better-sqlite3 default). */
     isolation: z.enum(WORKER_ISOLATIONS).optional(),
+    /** Connections shared by metadata, tests and cancels; sessions do not use them. */
     poolSize: z.number().int().min(1).max(100).optional(),
+    /** How many query sessions (each with its own database connection) may be open at once; default 32. */
+    maxSessions: z.number().int().min(1).max(1000).optional(),
     connectTimeoutMs: z.number().int().min(100).max(600_000).optional(),
     idleTimeoutMs: z.number().int().min(1000).max(86_400_000).optional(),
     /** SQLite: open read-only. */

@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   QUERY_CANCELLED: 'The run was cancelled before it finished.',
   SESSION_NOT_FOUND: 'No session with that id exists for this client.',
   SESSION_BUSY: 'The session is already running a statement list.',
+  SESSION_LIMIT: "The connection already has as many sessions open as its maxSessions allows; close one first.",
   CONNECTION_NOT_FOUND: 'No saved connection with that id exists.',
   WORKER_CRASHED: "The connection's worker died; it is being restarted.",
   BACKUP_FAILED: 'A backup job failed.',
@@ -82,14 +83,21 @@ export class BridgeError extends Error {
   }
 }
 
-/** SESSION_BUSY: the session already runs a statement list (or, as `message` says, something else under way). */
+/** The one SESSION_BUSY, wherever a second run (or page request) meets a session that is busy. */
 export function sessionBusyError(details?: Record<string, unknown>, message = 'The session is already running a statement list'): BridgeError {
   return new BridgeError('SESSION_BUSY', message, details);
 }
 
-/** DB_TIMEOUT for a run that passed its `timeoutMs` (opts of query.run), wherever it was enforced. */
-export function runTimeoutError(timeoutMs: number): BridgeError {
-  return new BridgeError('DB_TIMEOUT', `The run took longer than its timeout of ${timeoutMs} ms`, { timeoutMs });
+/** The one DB_TIMEOUT of a run that went past its `timeoutMs` (connect timeouts are the drivers' own). */
+export function runTimeoutError(timeoutMs: number | undefined): BridgeError {
+  return new BridgeError('DB_TIMEOUT', `The query took longer than its timeout of ${timeoutMs} ms`, { timeoutMs });
+}
+
+/** The one SESSION_LIMIT: answered at once when a connection already holds `maxSessions` sessions. */
+export function sessionLimitError(maxSessions: number): BridgeError {
+  return new BridgeError('SESSION_LIMIT', `This connection already has its limit of ${maxSessions} open sessions; close one first`, {
+    maxSessions,
+  });
 }
 
 /** JSON-RPC 2.0 protocol-fault codes; used only for faults of the message itself, never for a method's failure. */

@@ -37,6 +37,11 @@ export interface QueryResultEvent {
   cursorToken?: string;
   /** For a statement without a result set (DML/DDL): how many rows it changed. */
   rowsAffected?: number;
+  /**
+   * Only on a run's first batch, when the session's database connection had been lost and this run opened a new one:
+   * what the session had set up before (an open transaction, temp tables, session settings) is gone.
+   */
+  sessionReconnected?: true;
 }
 
 export interface QueryDoneEvent {
@@ -63,11 +68,22 @@ export interface FetchMoreResult {
 
 const id = z.string().min(1).max(200);
 
+/**
+ * A script's text. A NUL character is refused here, before any driver sees it: PostgreSQL's wire protocol ends the
+ * text at it ("insufficient data left in message") and SQLite silently runs only what comes before it — a
+ * different statement than the one written.
+ */
+const sqlText = z
+  .string()
+  .min(1)
+  .max(16 * 1024 * 1024)
+  .refine((sql) => !sql.includes('\0'), { message: 'The SQL contains a NUL character (U+0000), which no database accepts in statement text' });
+
 export const queryMethods = {
   createSession: defineMethod<{ sessionId: string }>()('query.createSession', z.object({ connectionId: id }), ['connectionId']),
   run: defineMethod<{ sessionId: string; runId: string }>()(
     'query.run',
-    z.object({ sessionId: id, sql: z.string().min(1).max(16 * 1024 * 1024), opts: runOptionsSchema.optional() }),
+    z.object({ sessionId: id, sql: sqlText, opts: runOptionsSchema.optional() }),
     ['sessionId', 'sql', 'opts'],
   ),
   cancel: defineMethod<{ cancelled: boolean }>()('query.cancel', z.object({ sessionId: id }), ['sessionId']),

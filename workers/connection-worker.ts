@@ -7,7 +7,7 @@
  */
 import { expose } from 'comlink';
 import { constants, setPriority } from 'node:os';
-import { BridgeError } from '../protocol/errors.js';
+import { BridgeError, sessionBusyError } from '../protocol/errors.js';
 import { SECRET_CONFIG_PATHS, secretValueAt } from '../protocol/secret-fields.js';
 import type { ConnectionConfig } from '../protocol/index.js';
 import type { Connector } from './connectors/connector.js';
@@ -84,10 +84,7 @@ const api: WorkerApi = {
     const target = requireConnector();
     const busy = runsBySession.get(request.sessionId);
     if (busy) {
-      throw new BridgeError('SESSION_BUSY', 'The session is already running a statement list', {
-        sessionId: request.sessionId,
-        runId: busy.runId,
-      });
+      throw sessionBusyError({ sessionId: request.sessionId, runId: busy.runId });
     }
     const run = new QueryRun(target, request, sendStream);
     runsBySession.set(request.sessionId, run);

@@ -16,6 +16,7 @@ export interface EncodedBatchInput {
   complete: boolean;
   rowsAffected?: number;
   cursorToken?: string;
+  sessionReconnected?: true;
 }
 
 export class ResultBatchEncoder {
@@ -43,6 +44,7 @@ export class ResultBatchEncoder {
     };
     if (input.rowsAffected !== undefined) params.rowsAffected = input.rowsAffected;
     if (input.cursorToken !== undefined) params.cursorToken = input.cursorToken;
+    if (input.sessionReconnected) params.sessionReconnected = true;
     if (input.rowsAreJson) {
       // Spliced, never parsed: the object's closing brace gives way to the rows.
       const head = JSON.stringify(params);

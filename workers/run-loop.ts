@@ -6,7 +6,7 @@
  * the database cursor, not a buffer. The one exception is a single look-ahead after a result set's last batch: it is
  * the only way to learn whether another result set follows (the `complete` flag of the batch in hand).
  */
-import { BridgeError } from '../protocol/errors.js';
+import { BridgeError, runTimeoutError } from '../protocol/errors.js';
 import { DEFAULT_BATCH_SIZE } from '../protocol/run-defaults.js';
 import type { ErrorCode, RunStatus } from '../protocol/index.js';
 import type { Connector, RowBatch } from './connectors/connector.js';
@@ -66,7 +66,7 @@ export class QueryRun {
     if (this.#stopReason !== undefined && !(this.#stopReason === 'truncate' && reason === 'cancel')) return false;
     this.#stopReason = reason;
     if (!this.#abort.signal.aborted) {
-      this.#abort.abort(reason === 'timeout' ? timeoutError(this.#request.opts.timeoutMs) : new BridgeError('QUERY_CANCELLED', `Run ${reason}`));
+      this.#abort.abort(reason === 'timeout' ? runTimeoutError(this.#request.opts.timeoutMs) : new BridgeError('QUERY_CANCELLED', `Run ${reason}`));
     }
     this.#wakeCreditWaiter();
     // Truncation stops by not reading further; cancel and timeout must also stop what the server is executing.
@@ -187,7 +187,7 @@ export class QueryRun {
     const status = this.#status(failure);
     if (status === 'error') {
       const error =
-        this.#stopReason === 'timeout' ? timeoutError(this.#request.opts.timeoutMs) : toBridgeError(failure, fallbackCode(failure));
+        this.#stopReason === 'timeout' ? runTimeoutError(this.#request.opts.timeoutMs) : toBridgeError(failure, fallbackCode(failure));
       this.#send({ ...base, ...extra, status, error: error.toShape() });
     } else {
       this.#send({ ...base, ...extra, status });
@@ -206,10 +206,6 @@ export class QueryRun {
         return failure === undefined ? 'success' : 'error';
     }
   }
-}
-
-function timeoutError(timeoutMs: number | undefined): BridgeError {
-  return new BridgeError('DB_TIMEOUT', `The query took longer than its timeout of ${timeoutMs} ms`, { timeoutMs });
 }
 
 /** A driver error (it carries a code) is the database refusing the statement; anything else is our own fault. */

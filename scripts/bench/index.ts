@@ -5,7 +5,8 @@
  *   node dist/scripts/bench/index.js [--quick] [--rows N] [--reps N] [--latency-reps N] [--metadata-reps N]
  *                                    [--cancel-reps N] [--memory-seconds N] [--skip-meta-setup] [--ping-nice N]
  *                                    [--batch N] [--row-format array|object] [--db postgres,mysql,sqlite]
- *                                    [--case throughput,latency,cancel,metadata,concurrency,memory] [--cpu-prof DIR]
+ *                                    [--case throughput,latency,cancel,metadata,concurrency,memory,large-sql]
+ *                                    [--cpu-prof DIR]
  *                                    [--sqlite-isolation thread|process]
  * From source: node --import tsx scripts/bench/index.ts …
  */
@@ -14,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { BENCH_CASES, BenchContext, type BenchCase, type BenchOptions, type MemoryRow, type ResultRow } from './bench-context.js';
 import { runCancelCase } from './cancel-case.js';
 import { runConcurrencyCase, type ConcurrencyDetail } from './concurrency-case.js';
+import { runLargeSqlCase } from './large-sql-case.js';
 import { runMemoryCase, type MemoryCaseDetail } from './memory-case.js';
 import { startBridge } from './bridge-process.js';
 import { mysqlTarget, postgresTarget, sqliteTarget, type BenchTarget, type DbKind } from './datasets.js';
@@ -136,6 +138,12 @@ async function main(): Promise<void> {
       const { row, detail } = await runMemoryCase(targetFor(kind, opts), opts, log);
       results.push(row);
       slowClient.push(detail);
+    }
+  }
+  if (opts.cases.includes('large-sql')) {
+    for (const kind of opts.dbs) {
+      log(`large-sql ${kind} (fresh bridge, one 10 MB dump-style script)…`);
+      results.push((await runLargeSqlCase(targetFor(kind, opts), opts, log)).row);
     }
   }
   process.stdout.write(`\n${renderResults(results)}\n`);

@@ -34,6 +34,8 @@ export interface RowBatch {
   final?: boolean;
   /** For DML/DDL (no rows): rows changed. */
   rowsAffected?: number;
+  /** On a run's first batch: the session's earlier connection was lost and this run is on a new one. */
+  sessionReconnected?: true;
 }
 
 export interface ConnectorRunOptions {

@@ -1,15 +1,21 @@
 /**
- * The session bookkeeping shared by the connectors of database servers (PostgreSQL, MySQL/MariaDB): a session leases
- * one database connection for its life, runs one statement list at a time, and is cancelled on the server from a
- * second connection (pg_cancel_backend, KILL QUERY).
+ * The session bookkeeping shared by the connectors of database servers (PostgreSQL, MySQL/MariaDB): a session owns
+ * one dedicated database connection (up to the connection's maxSessions, session-limit.ts), runs one statement list
+ * at a time, and is cancelled on the server from a second connection (pg_cancel_backend, KILL QUERY).
+ *
+ * A lost connection is replaced, as desktop clients do: the run that meets the loss ends DB_CONN_LOST (with
+ * `details.sessionStateLost`), the connection is given up, and the session's next run opens a new one first and says
+ * so on its first batch (`sessionReconnected`) or its error — an open transaction, temp tables and session settings
+ * did not survive (docs/api.md, "Lost connections").
  *
  * The subtle part lives here once: a cancel is sent at most once per run, and the next run on the session waits
  * until that cancel has been delivered, so a cancel that arrives late can only hit the run it was meant for, never
  * the next statement on the same connection. The connector's `stop` must still check `session.run === run` when its
  * control connection is finally there (the run may have ended meanwhile).
  */
-import { BridgeError } from '../../protocol/errors.js';
+import { BridgeError, sessionBusyError } from '../../protocol/errors.js';
 import type { ConnectorRunOptions, RowBatch } from './connector.js';
+import { claimSessionSlot, DEFAULT_MAX_SESSIONS } from './session-limit.js';
 
 /** What every server run carries; a connector's run state extends it. */
 export interface ServerRunState {
@@ -24,6 +30,8 @@ export interface ServerSession<R extends ServerRunState> {
   cancelling: Promise<unknown> | null;
   /** The session connection's own failure (it died while idle); the next run reports it. */
   broken: unknown;
+  /** The connection was given up after a loss; the next run connects afresh first. */
+  lost?: boolean;
 }
 
 export interface ServerSessionHooks<S extends ServerSession<R>, R extends ServerRunState> {
@@ -33,6 +41,8 @@ export interface ServerSessionHooks<S extends ServerSession<R>, R extends Server
   destroy(session: S): void;
   /** The error a run gets when the session's connection had already failed. */
   brokenError(error: unknown): BridgeError;
+  /** Gives the session a new connection (and whatever the server knows it by); throws the mapped connect error. */
+  reconnect(session: S): Promise<void>;
 }
 
 export function cancelledError(statementIndex: number): BridgeError {
@@ -42,9 +52,25 @@ export function cancelledError(statementIndex: number): BridgeError {
 export class ServerSessions<S extends ServerSession<R>, R extends ServerRunState> {
   readonly #sessions = new Map<string, S>();
   readonly #hooks: ServerSessionHooks<S, R>;
+  readonly #maxSessions: number;
+  /** Sessions whose connection is being made: they hold a slot already. */
+  #opening = 0;
 
-  constructor(hooks: ServerSessionHooks<S, R>) {
+  constructor(hooks: ServerSessionHooks<S, R>, maxSessions = DEFAULT_MAX_SESSIONS) {
     this.#hooks = hooks;
+    this.#maxSessions = maxSessions;
+  }
+
+  /** Opens a session with `connect`'s connection, or answers SESSION_LIMIT at once when the slots are all taken. */
+  async open(sessionId: string, connect: () => Promise<S>): Promise<void> {
+    if (this.#sessions.has(sessionId)) return;
+    claimSessionSlot(this.#sessions.size + this.#opening, this.#maxSessions);
+    this.#opening++;
+    try {
+      this.#sessions.set(sessionId, await connect());
+    } finally {
+      this.#opening--;
+    }
   }
 
   has(sessionId: string): boolean {
@@ -76,16 +102,47 @@ export class ServerSessions<S extends ServerSession<R>, R extends ServerRunState
     read: (session: S, run: R) => AsyncGenerator<RowBatch>,
   ): AsyncGenerator<RowBatch> {
     const session = this.get(sessionId);
-    if (session.run !== null) throw new BridgeError('SESSION_BUSY', 'The session is already running a statement list');
-    if (session.broken) throw this.#hooks.brokenError(session.broken);
+    if (session.run !== null) throw sessionBusyError({ sessionId });
+    if (session.broken && !session.lost) {
+      const error = this.#hooks.brokenError(session.broken);
+      this.#giveUp(session);
+      throw withDetails(error, { sessionStateLost: true });
+    }
     const run = newRun(session);
     session.run = run;
     const onAbort = (): void => void this.#cancelRun(session, run);
+    let reconnected = false;
+    let yielded = false;
     try {
       await session.cancelling;
+      if (session.lost) {
+        await this.#hooks.reconnect(session);
+        session.lost = false;
+        session.broken = null;
+        reconnected = true;
+        // Closed while it reconnected: the new connection goes too.
+        if (this.#sessions.get(sessionId) !== session) {
+          session.lost = true;
+          this.#hooks.destroy(session);
+          throw new BridgeError('SESSION_NOT_FOUND', `Session ${sessionId} was closed`, { sessionId });
+        }
+      }
       if (opts.signal.aborted) throw cancelledError(0);
       opts.signal.addEventListener('abort', onAbort, { once: true });
-      yield* read(session, run);
+      for await (const batch of read(session, run)) {
+        yield reconnected && !yielded ? { ...batch, sessionReconnected: true } : batch;
+        yielded = true;
+      }
+      // A run of nothing (comments only) still tells its client that the connection is new.
+      if (reconnected && !yielded) yield { resultSetIndex: 0, columns: [], rows: [], last: true, sessionReconnected: true };
+    } catch (error) {
+      let thrown = error;
+      if ((error instanceof BridgeError && error.code === 'DB_CONN_LOST') || session.broken) {
+        if (!session.lost && this.#sessions.get(sessionId) === session) this.#giveUp(session);
+        if (error instanceof BridgeError && error.code === 'DB_CONN_LOST') thrown = withDetails(error, { sessionStateLost: true });
+      }
+      if (reconnected && !yielded && thrown instanceof BridgeError) thrown = withDetails(thrown, { sessionReconnected: true });
+      throw thrown;
     } finally {
       opts.signal.removeEventListener('abort', onAbort);
       session.run = null;
@@ -106,6 +163,13 @@ export class ServerSessions<S extends ServerSession<R>, R extends ServerRunState
     if (!session) return;
     this.#sessions.delete(sessionId);
     if (session.run) await this.#cancelRun(session, session.run).catch(() => undefined);
+    if (!session.lost) this.#hooks.destroy(session);
+  }
+
+  /** Ends a connection that failed; the session keeps its place and reconnects on its next run. */
+  #giveUp(session: S): void {
+    session.lost = true;
+    session.broken = null;
     this.#hooks.destroy(session);
   }
 
@@ -119,4 +183,8 @@ export class ServerSessions<S extends ServerSession<R>, R extends ServerRunState
     });
     return pending;
   }
+}
+
+function withDetails(error: BridgeError, extra: Record<string, unknown>): BridgeError {
+  return new BridgeError(error.code, error.message, { ...error.details, ...extra });
 }

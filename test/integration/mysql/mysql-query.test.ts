@@ -223,7 +223,7 @@ describe.skipIf(db.skip)('MySQL runs', () => {
     await connector.closeSession('busy');
   });
 
-  it('reports DB_CONN_LOST when the session connection is killed', async () => {
+  it('reports DB_CONN_LOST when the session connection is killed, and the next run is on a new connection', async () => {
     await connector.openSession('lost');
     const thread = await threadOf(connector, 'lost');
     const pending = failureOf(collect(run(connector, 'lost', 'SELECT SLEEP(30)')));
@@ -231,18 +231,23 @@ describe.skipIf(db.skip)('MySQL runs', () => {
     const admin = await adminConnection(db.url!);
     await admin.query(`KILL CONNECTION ${thread}`);
     await admin.end();
-    expect(await pending).toMatchObject({ code: 'DB_CONN_LOST' });
-    await expect(collect(run(connector, 'lost', 'SELECT 1'))).rejects.toMatchObject({ code: 'DB_CONN_LOST' });
+    expect(await pending).toMatchObject({ code: 'DB_CONN_LOST', details: { sessionStateLost: true } });
+    const [first] = await collect(run(connector, 'lost', 'SELECT CONNECTION_ID()'));
+    expect(first).toMatchObject({ sessionReconnected: true });
+    expect(Number(first.rows[0][0])).not.toBe(thread);
+    expect(await threadOf(connector, 'lost')).toBe(Number(first.rows[0][0]));
     await connector.closeSession('lost');
   });
 
-  it('sizes its pool by extra.poolSize and still cancels when every slot is leased', async () => {
-    const small = createMysqlConnector({ ...config, extra: { poolSize: 2, connectTimeoutMs: 500 } });
+  it('opens sessions outside the pool up to extra.maxSessions, refuses one more at once, and still cancels', async () => {
+    const small = createMysqlConnector({ ...config, extra: { poolSize: 1, maxSessions: 2, connectTimeoutMs: 500 } });
     try {
       await small.openSession('a');
       await small.openSession('b');
-      expect(small.poolStats?.()).toEqual({ total: 2, idle: 0, waiting: 0 });
-      await expect(small.openSession('c')).rejects.toMatchObject({ code: 'DB_TIMEOUT' });
+      expect(small.poolStats?.()).toEqual({ total: 0, idle: 0, waiting: 0 });
+      const refusedAt = Date.now();
+      await expect(small.openSession('c')).rejects.toMatchObject({ code: 'SESSION_LIMIT', details: { maxSessions: 2 } });
+      expect(Date.now() - refusedAt).toBeLessThan(200);
       const thread = await threadOf(small, 'a');
       const pending = failureOf(collect(run(small, 'a', 'SELECT SLEEP(60)')));
       await waitUntil(async () => (await runningOn(thread)) === 1, 5_000);

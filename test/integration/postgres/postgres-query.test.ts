@@ -213,7 +213,7 @@ describe.skipIf(db.skip)('PostgreSQL runs', () => {
     await connector.closeSession('busy');
   });
 
-  it('reports DB_CONN_LOST when the session backend is terminated', async () => {
+  it('reports DB_CONN_LOST when the session backend is terminated, and the next run is on a new backend', async () => {
     await connector.openSession('lost');
     const pid = await sessionPid(connector, 'lost');
     const pending = failureOf(collect(run(connector, 'lost', 'SELECT pg_sleep(30)')));
@@ -221,18 +221,23 @@ describe.skipIf(db.skip)('PostgreSQL runs', () => {
     const admin = await adminClient(db.url!);
     await admin.query('SELECT pg_terminate_backend($1)', [pid]);
     await admin.end();
-    expect(await pending).toMatchObject({ code: 'DB_CONN_LOST' });
-    await expect(collect(run(connector, 'lost', 'SELECT 1'))).rejects.toMatchObject({ code: 'DB_CONN_LOST' });
+    expect(await pending).toMatchObject({ code: 'DB_CONN_LOST', details: { sessionStateLost: true } });
+    const [first] = await collect(run(connector, 'lost', 'SELECT pg_backend_pid()'));
+    expect(first).toMatchObject({ sessionReconnected: true });
+    expect(Number(first.rows[0][0])).not.toBe(pid);
+    expect(await sessionPid(connector, 'lost')).toBe(Number(first.rows[0][0]));
     await connector.closeSession('lost');
   });
 
-  it('sizes its pool by extra.poolSize and still cancels when every slot is leased', async () => {
-    const small = createPostgresConnector({ ...config, extra: { poolSize: 2, connectTimeoutMs: 500 } });
+  it('opens sessions outside the pool up to extra.maxSessions, refuses one more at once, and still cancels', async () => {
+    const small = createPostgresConnector({ ...config, extra: { poolSize: 1, maxSessions: 2, connectTimeoutMs: 500 } });
     try {
       await small.openSession('a');
       await small.openSession('b');
-      expect(small.poolStats?.()).toEqual({ total: 2, idle: 0, waiting: 0 });
-      await expect(small.openSession('c')).rejects.toMatchObject({ code: 'DB_TIMEOUT' });
+      expect(small.poolStats?.()).toEqual({ total: 0, idle: 0, waiting: 0 });
+      const refusedAt = Date.now();
+      await expect(small.openSession('c')).rejects.toMatchObject({ code: 'SESSION_LIMIT', details: { maxSessions: 2 } });
+      expect(Date.now() - refusedAt).toBeLessThan(200);
       const pid = await sessionPid(small, 'a');
       const pending = failureOf(collect(run(small, 'a', 'SELECT pg_sleep(60)')));
       await waitUntil(async () => (await activeOn(pid)) === 1, 5_000);

@@ -10,6 +10,8 @@ import { ServerSessions, type ServerRunState, type ServerSession } from '../../.
 
 interface FakeSession extends ServerSession<ServerRunState> {
   name: string;
+  /** Which connection the session is on: 1, then 2 after a reconnect… */
+  generation: number;
 }
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -18,10 +20,11 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-function table() {
+function table(maxSessions?: number) {
   const stops: Array<{ session: string; run: ServerRunState; ran: boolean }> = [];
   const destroyed: string[] = [];
   let stopGate: Promise<void> = Promise.resolve();
+  let reconnectFailure: Error | null = null;
   const sessions = new ServerSessions<FakeSession, ServerRunState>({
     async stop(session, run) {
       const entry = { session: session.name, run, ran: false };
@@ -31,10 +34,22 @@ function table() {
     },
     destroy: (session) => void destroyed.push(session.name),
     brokenError: (error) => new BridgeError('DB_CONN_LOST', `lost: ${String(error)}`),
-  });
-  sessions.add('s1', { name: 's1', run: null, cancelling: null, broken: null });
-  return { sessions, stops, destroyed, holdStops: (gate: Promise<void>) => (stopGate = gate) };
+    async reconnect(session) {
+      if (reconnectFailure) throw reconnectFailure;
+      session.generation++;
+    },
+  }, maxSessions);
+  sessions.add('s1', { name: 's1', generation: 1, run: null, cancelling: null, broken: null });
+  return {
+    sessions,
+    stops,
+    destroyed,
+    holdStops: (gate: Promise<void>) => (stopGate = gate),
+    failReconnects: (error: Error | null) => (reconnectFailure = error),
+  };
 }
+
+const fake = (name: string) => async (): Promise<FakeSession> => ({ name, generation: 1, run: null, cancelling: null, broken: null });
 
 const opts = (signal = new AbortController().signal): ConnectorRunOptions => ({ batchSize: 10, signal });
 const batch = (n: number): RowBatch => ({ resultSetIndex: 0, columns: [], rows: [[n]], last: false });
@@ -72,13 +87,64 @@ describe('ServerSessions', () => {
     await third.return(undefined);
   });
 
-  it('a session whose connection failed reports that failure to its next run', async () => {
-    const { sessions } = table();
+  it('a session whose connection failed reports that failure to its next run, and the run after reconnects', async () => {
+    const { sessions, destroyed } = table();
     sessions.get('s1').broken = new Error('socket closed');
     await expect(sessions.run('s1', opts(), () => ({ cancelled: false }), gatedRead(Promise.resolve())).next()).rejects.toMatchObject({
       code: 'DB_CONN_LOST',
       message: 'lost: Error: socket closed',
+      details: { sessionStateLost: true },
     });
+    expect(destroyed).toEqual(['s1']);
+    const batches = [];
+    for await (const b of sessions.run('s1', opts(), () => ({ cancelled: false }), gatedRead(Promise.resolve()))) batches.push(b);
+    expect(sessions.get('s1').generation).toBe(2);
+    expect(batches.map((b) => b.sessionReconnected)).toEqual([true, undefined]);
+    // Only the first run on the new connection says so.
+    const again = sessions.run('s1', opts(), () => ({ cancelled: false }), gatedRead(Promise.resolve()));
+    expect((await again.next()).value).not.toHaveProperty('sessionReconnected');
+    await again.return(undefined);
+  });
+
+  it('a run that fails with DB_CONN_LOST gives its connection up; a failed reconnect leaves the session to try again', async () => {
+    const { sessions, destroyed, failReconnects } = table();
+    const lost = sessions.run('s1', opts(), () => ({ cancelled: false }), async function* () {
+      yield batch(1);
+      throw new BridgeError('DB_CONN_LOST', 'terminated');
+    });
+    await lost.next();
+    await expect(lost.next()).rejects.toMatchObject({ code: 'DB_CONN_LOST', details: { sessionStateLost: true } });
+    expect(destroyed).toEqual(['s1']);
+    failReconnects(new BridgeError('DB_CONN_REFUSED', 'still down'));
+    await expect(sessions.run('s1', opts(), () => ({ cancelled: false }), gatedRead(Promise.resolve())).next()).rejects.toMatchObject({
+      code: 'DB_CONN_REFUSED',
+    });
+    failReconnects(null);
+    const failing = sessions.run('s1', opts(), () => ({ cancelled: false }), async function* (): AsyncGenerator<RowBatch> {
+      if (Date.now() > 0) throw new BridgeError('QUERY_FAILED', 'no such table');
+      yield batch(0);
+    });
+    // A run that fails before its first batch carries the news in its error.
+    await expect(failing.next()).rejects.toMatchObject({ code: 'QUERY_FAILED', details: { sessionReconnected: true } });
+    await sessions.close('s1');
+    expect(destroyed).toEqual(['s1', 's1']);
+  });
+
+  it('closing a session whose connection was given up does not end that connection twice', async () => {
+    const { sessions, destroyed } = table();
+    sessions.get('s1').broken = new Error('socket closed');
+    await expect(sessions.run('s1', opts(), () => ({ cancelled: false }), gatedRead(Promise.resolve())).next()).rejects.toThrow();
+    await sessions.close('s1');
+    expect(destroyed).toEqual(['s1']);
+  });
+
+  it('open answers SESSION_LIMIT at once past maxSessions, and a closed session frees its slot', async () => {
+    const { sessions } = table(2);
+    await sessions.open('s2', fake('s2'));
+    await expect(sessions.open('s3', fake('s3'))).rejects.toMatchObject({ code: 'SESSION_LIMIT', details: { maxSessions: 2 } });
+    await sessions.close('s2');
+    await sessions.open('s3', fake('s3'));
+    expect(sessions.ids().sort()).toEqual(['s1', 's3']);
   });
 
   it('the abort signal cancels on the server once, however often cancel is asked too', async () => {

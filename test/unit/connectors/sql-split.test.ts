@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { splitStatements } from '../../../workers/connectors/sql-split.js';
+import { splitStatements, statementRanges } from '../../../workers/connectors/sql-split.js';
 
 describe('splitStatements: every dialect', () => {
   for (const dialect of ['postgres', 'mysql', 'sqlite'] as const) {
@@ -120,5 +120,27 @@ END`;
 
   it('understands [bracket] and `backtick` identifiers', () => {
     expect(splitStatements('select [a;b], `c;d` from t; select 3', 'sqlite')).toEqual(['select [a;b], `c;d` from t', 'select 3']);
+  });
+});
+
+describe('statementRanges: offsets, lazily', () => {
+  it('gives offsets into the text that slice to the statements', () => {
+    const sql = '  select 1;\n-- c\nselect 2 ; ; select 3';
+    const ranges = [...statementRanges(sql, 'postgres')];
+    expect(ranges.map((r) => sql.slice(r.start, r.end))).toEqual(['select 1', '-- c\nselect 2', 'select 3']);
+    expect(ranges[0]).toEqual({ start: 2, end: 10 });
+  });
+
+  it('has read nothing past the statement it yielded (an unterminated quote later does not matter yet)', () => {
+    const ranges = statementRanges("select 1; select 2; select 'open", 'postgres');
+    expect(ranges.next().value).toEqual({ start: 0, end: 8 });
+    expect(ranges.next().value).toEqual({ start: 10, end: 18 });
+    expect(ranges.next().value).toEqual({ start: 20, end: 32 });
+    expect(ranges.next().done).toBe(true);
+  });
+
+  it('mysql: a DELIMITER of several characters, even one that starts like a comment or a quote', () => {
+    const sql = 'DELIMITER $$\nselect 1; select 2$$\ndelimiter //\nselect 3//\nDELIMITER ;\nselect 4;';
+    expect(splitStatements(sql, 'mysql')).toEqual(['select 1; select 2', 'select 3', 'select 4']);
   });
 });

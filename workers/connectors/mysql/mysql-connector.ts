@@ -1,12 +1,13 @@
 /**
- * The MySQL/MariaDB connector: one mysql2 pool per connection; each session leases a dedicated connection for its
- * life (so BEGIN … COMMIT across runs works) and remembers its thread id for KILL QUERY.
+ * The MySQL/MariaDB connector: each session has its own mysql2 connection, outside the pool, for its life (so
+ * BEGIN … COMMIT across runs works, and a fifth editor does not wait for a pool slot), and remembers its thread id
+ * for KILL QUERY. A session whose connection died gets a new one on its next run (server-sessions.ts).
  *
- * Catalog work and KILL QUERY run on a second connection: a pool connection when one is free, else a short-lived
- * one, so sessions holding every pool slot can still be cancelled.
+ * Catalog work and KILL QUERY run on the connection's small pool: a pool connection when one is free, else a
+ * short-lived one, so a cancel never waits behind metadata.
  *
- * Health: a pooled connection's 'error' while it is not a session's (KILL CONNECTION, the server gone) or a failed
- * connect after the pool had worked is reported 'lost' once; a probe then reports 'recovered' (health-monitor.ts).
+ * Health: a pooled connection's 'error' (KILL CONNECTION, the server gone) or a failed connect after the pool had
+ * worked is reported 'lost' once; a probe then reports 'recovered' (health-monitor.ts).
  */
 import mysql from 'mysql2';
 import { BridgeError } from '../../../protocol/errors.js';
@@ -14,6 +15,7 @@ import type { ConnectionConfig, ConnectionTestResult, SchemaMetadata, TableInfo 
 import type { Connector, ConnectorRunOptions, HealthListener, RowBatch } from '../connector.js';
 import { HealthMonitor } from '../health-monitor.js';
 import { ServerSessions, type ServerSession } from '../server-sessions.js';
+import { maxSessionsOf } from '../session-limit.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, mysqlConnectionOptions, mysqlErrorTarget, mysqlPoolOptions } from './mysql-config.js';
 import { mapMysqlConnectError, mapMysqlQueryError, type MysqlErrorTarget } from './mysql-errors.js';
 import { loadMysqlMetadata, loadMysqlTableInfo } from './mysql-metadata.js';
@@ -23,7 +25,7 @@ import type { RawMysqlConnection } from './mysql-statement-reader.js';
 type Conn = mysql.Connection | mysql.PoolConnection;
 
 interface MysqlSession extends ServerSession<MysqlRunState> {
-  connection: mysql.PoolConnection;
+  connection: mysql.Connection;
   /** The connection's thread id, which KILL QUERY names. */
   threadId: number;
 }
@@ -47,17 +49,20 @@ class MysqlConnector implements Connector {
   readonly #target: MysqlErrorTarget;
   readonly #pool: mysql.Pool;
   readonly #limit: number;
-  readonly #sessions = new ServerSessions<MysqlSession, MysqlRunState>({
-    stop: (_session, run) => run.kill(),
-    destroy: (session) => session.connection.destroy(),
-    brokenError: (error) => mapMysqlQueryError(error),
-  });
-  /** Connections leased to sessions: their deaths are reported by the sessions' runs, not as server health. */
-  readonly #sessionConnections = new WeakSet<object>();
+  readonly #sessions: ServerSessions<MysqlSession, MysqlRunState>;
   readonly #health: HealthMonitor;
 
   constructor(config: ConnectionConfig) {
     this.#config = config;
+    this.#sessions = new ServerSessions<MysqlSession, MysqlRunState>(
+      {
+        stop: (_session, run) => run.kill(),
+        destroy: (session) => session.connection.destroy(),
+        brokenError: (error) => mapMysqlQueryError(error),
+        reconnect: async (session) => void Object.assign(session, await this.#connectSession(() => session)),
+      },
+      maxSessionsOf(config),
+    );
     this.#target = mysqlErrorTarget(config);
     const options = mysqlPoolOptions(config);
     this.#limit = options.connectionLimit ?? 4;
@@ -66,9 +71,7 @@ class MysqlConnector implements Connector {
     // A pooled connection that dies emits 'error' once per failure; keep a listener so it never goes uncaught.
     this.#pool.on('connection', (connection) => {
       this.#health.connected();
-      connection.on('error', (err: { message?: string; code?: string }) => {
-        if (!this.#sessionConnections.has(connection)) this.#health.lost(err.message ?? 'Connection lost', err.code);
-      });
+      connection.on('error', (err: { message?: string; code?: string }) => this.#health.lost(err.message ?? 'Connection lost', err.code));
     });
   }
 
@@ -98,17 +101,33 @@ class MysqlConnector implements Connector {
     return this.#withControl((c) => loadMysqlTableInfo((sql, values) => queryRows(c, sql, values), tableName, schema));
   }
 
-  async openSession(sessionId: string): Promise<void> {
-    if (this.#sessions.has(sessionId)) return;
-    const connection = await this.#acquire();
-    this.#sessionConnections.add(connection);
-    const session: MysqlSession = { connection, threadId: connection.threadId, run: null, cancelling: null, broken: null };
+  openSession(sessionId: string): Promise<void> {
+    return this.#sessions.open(sessionId, async () => {
+      // The connection's error listener may fire before the session exists: it then has no session to mark.
+      const holder: { session?: MysqlSession } = {};
+      holder.session = { ...(await this.#connectSession(() => holder.session)), run: null, cancelling: null, broken: null };
+      return holder.session;
+    });
+  }
+
+  /** A new connection of a session's own, built from the same options as every other (mysql-config.ts). */
+  async #connectSession(owner: () => MysqlSession | undefined): Promise<{ connection: mysql.Connection; threadId: number }> {
+    const connection = mysql.createConnection(mysqlConnectionOptions(this.#config));
     // mysql2 reports a lost connection on the connection, not on a streaming query: end the statement being read.
     connection.on('error', (err) => {
+      const session = owner();
+      if (session?.connection !== connection) return;
       session.broken = err;
       session.run?.reader?.fail(err);
     });
-    this.#sessions.add(sessionId, session);
+    try {
+      await new Promise<void>((resolve, reject) => connection.connect((err) => (err ? reject(err) : resolve())));
+    } catch (err) {
+      connection.destroy();
+      throw this.#connectFailed(err);
+    }
+    this.#health.connected();
+    return { connection, threadId: connection.threadId };
   }
 
   runQuery(sessionId: string, sql: string, opts: ConnectorRunOptions): AsyncGenerator<RowBatch> {

@@ -6,11 +6,10 @@
  * skip a result set, it has to read it to the end, and only a killed query makes that end come soon.
  * As with pg, a result set that ends exactly on a batch boundary finishes with an empty `last: true` batch.
  */
-import { BridgeError } from '../../../protocol/errors.js';
 import type { RowBatch } from '../connector.js';
 import { rowToJsonSafe } from '../json-safe.js';
 import { cancelledError, type ServerRunState } from '../server-sessions.js';
-import { splitStatements } from '../sql-split.js';
+import { runStatementList, type ListedStatement } from '../statement-list.js';
 import { mapMysqlQueryError } from './mysql-errors.js';
 import { MysqlStatementReader, type RawMysqlConnection } from './mysql-statement-reader.js';
 import { mysqlColumns, mysqlConverters, type MysqlCellConverter } from './mysql-types.js';
@@ -37,64 +36,72 @@ function convertRow(row: unknown[], converters: MysqlCellConverter[]): unknown[]
   return rowToJsonSafe(row);
 }
 
-export async function* runMysqlStatements(
+/** Splits and runs `sql` (statement-list.ts); a CALL may make several result sets, numbered across the run. */
+export function runMysqlStatements(
   connection: RawMysqlConnection,
   sql: string,
   opts: { batchSize: number; params?: unknown[] },
   run: MysqlRunState,
 ): AsyncGenerator<RowBatch> {
-  const statements = splitStatements(sql, 'mysql');
-  if (opts.params !== undefined && opts.params.length > 0 && statements.length > 1) {
-    throw new BridgeError('INVALID_PARAMS', 'Bind parameters can only be used with a single statement', {
-      statements: statements.length,
-    });
-  }
-  const { batchSize } = opts;
-  let resultSetIndex = 0;
-  let searchFrom = 0;
-  for (let k = 0; k < statements.length; k++) {
-    if (run.cancelled) throw cancelledError(k);
-    // Where statement k starts in the submitted text, so a client can place the server's message in the script.
-    const statementOffset = Math.max(0, sql.indexOf(statements[k], searchFrom));
-    searchFrom = statementOffset + statements[k].length;
-    const reader = new MysqlStatementReader(connection, statements[k], opts.params, batchSize);
-    run.reader = reader;
-    try {
-      let open: OpenResultSet | null = null;
-      let hadResultSet = false;
-      for (;;) {
-        const event = await reader.next();
-        if (run.cancelled) throw cancelledError(k);
-        if (event.kind === 'error') throw event.error;
-        if (event.kind === 'fields') {
-          if (open) yield { resultSetIndex: resultSetIndex++, columns: open.columns, rows: open.rows, last: true };
-          open = { columns: mysqlColumns(event.fields), converters: mysqlConverters(event.fields), rows: [] };
-          hadResultSet = true;
-        } else if (event.kind === 'row' && open) {
-          open.rows.push(convertRow(event.row, open.converters));
-          if (open.rows.length >= batchSize) {
-            const rows = open.rows;
-            open.rows = [];
-            yield { resultSetIndex, columns: open.columns, rows, last: false };
-          }
-        } else if (event.kind === 'ok') {
-          // A CALL ends with an OK packet after its result sets; only a statement without rows reports it.
-          if (!hadResultSet) {
-            yield { resultSetIndex: resultSetIndex++, columns: [], rows: [], last: true, rowsAffected: event.header.affectedRows ?? 0 };
-          }
-        } else if (event.kind === 'end') {
-          if (open) yield { resultSetIndex: resultSetIndex++, columns: open.columns, rows: open.rows, last: true };
-          break;
-        }
-      }
-    } catch (err) {
+  const counter = { resultSetIndex: 0 };
+  return runStatementList(sql, {
+    dialect: 'mysql',
+    params: opts.params,
+    oneResultSetPerStatement: false,
+    throwIfStopped: (k) => {
       if (run.cancelled) throw cancelledError(k);
-      throw mapMysqlQueryError(err, { statementIndex: k, statementOffset });
-    } finally {
-      if (!reader.finished) {
-        await run.kill().catch(() => undefined);
-        await reader.drain();
+    },
+    runStatement: (statement) => streamStatement(connection, statement, opts, run, counter),
+    // statementOffset places the server's message in the submitted script.
+    mapError: (err, statement) =>
+      run.cancelled ? cancelledError(statement.index) : mapMysqlQueryError(err, { statementIndex: statement.index, statementOffset: statement.offset }),
+  });
+}
+
+/** One statement's result sets, a batch per pull; stopping early kills the query before draining it. */
+async function* streamStatement(
+  connection: RawMysqlConnection,
+  statement: ListedStatement,
+  opts: { batchSize: number; params?: unknown[] },
+  run: MysqlRunState,
+  counter: { resultSetIndex: number },
+): AsyncGenerator<RowBatch> {
+  const { batchSize } = opts;
+  const k = statement.index;
+  const reader = new MysqlStatementReader(connection, statement.text, opts.params, batchSize);
+  run.reader = reader;
+  try {
+    let open: OpenResultSet | null = null;
+    let hadResultSet = false;
+    for (;;) {
+      const event = await reader.next();
+      if (run.cancelled) throw cancelledError(k);
+      if (event.kind === 'error') throw event.error;
+      if (event.kind === 'fields') {
+        if (open) yield { resultSetIndex: counter.resultSetIndex++, columns: open.columns, rows: open.rows, last: true };
+        open = { columns: mysqlColumns(event.fields), converters: mysqlConverters(event.fields), rows: [] };
+        hadResultSet = true;
+      } else if (event.kind === 'row' && open) {
+        open.rows.push(convertRow(event.row, open.converters));
+        if (open.rows.length >= batchSize) {
+          const rows = open.rows;
+          open.rows = [];
+          yield { resultSetIndex: counter.resultSetIndex, columns: open.columns, rows, last: false };
+        }
+      } else if (event.kind === 'ok') {
+        // A CALL ends with an OK packet after its result sets; only a statement without rows reports it.
+        if (!hadResultSet) {
+          yield { resultSetIndex: counter.resultSetIndex++, columns: [], rows: [], last: true, rowsAffected: event.header.affectedRows ?? 0 };
+        }
+      } else if (event.kind === 'end') {
+        if (open) yield { resultSetIndex: counter.resultSetIndex++, columns: open.columns, rows: open.rows, last: true };
+        return;
       }
+    }
+  } finally {
+    if (!reader.finished) {
+      await run.kill().catch(() => undefined);
+      await reader.drain();
     }
   }
 }

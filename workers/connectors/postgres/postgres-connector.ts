@@ -1,9 +1,11 @@
 /**
- * The PostgreSQL connector: one pg.Pool per connection; each session leases a dedicated client for its life
- * (so BEGIN … COMMIT across runs works) and remembers the backend pid for cancel.
+ * The PostgreSQL connector: each session has its own pg.Client, outside the pool, for its life (so BEGIN … COMMIT
+ * across runs works, and a fifth editor does not wait for a pool slot), and remembers the backend pid for cancel.
+ * A session whose client died gets a new one on its next run (server-sessions.ts). One small pg.Pool per connection
+ * serves everything else.
  *
  * Catalog work (metadata, type-name lookups, pg_cancel_backend) runs on a second connection: a pool client when one
- * is free, else a short-lived client, so sessions holding every pool slot can still be cancelled.
+ * is free, else a short-lived client, so a cancel never waits behind metadata.
  *
  * Health: an idle pooled client's death (the pool's 'error': pg_terminate_backend, a server restart) or a failed
  * connect after the pool had worked is reported 'lost' once; a probe then reports 'recovered' (health-monitor.ts).
@@ -14,6 +16,7 @@ import type { ConnectionConfig, ConnectionTestResult, SchemaMetadata, TableInfo 
 import type { Connector, ConnectorRunOptions, HealthListener, RowBatch } from '../connector.js';
 import { HealthMonitor } from '../health-monitor.js';
 import { ServerSessions, type ServerSession } from '../server-sessions.js';
+import { maxSessionsOf } from '../session-limit.js';
 import { pgClientConfig, pgErrorTarget, pgPoolConfig } from './postgres-config.js';
 import { mapPgConnectError, mapPgQueryError, type PgErrorTarget } from './postgres-errors.js';
 import { loadPgMetadata, loadPgTableInfo } from './postgres-metadata.js';
@@ -21,7 +24,7 @@ import { runPgStatements, type PgRunState } from './postgres-run.js';
 import { PgTypeResolver } from './postgres-types.js';
 
 interface PgSession extends ServerSession<PgRunState> {
-  client: pg.PoolClient;
+  client: pg.Client;
   /** The backend's pid, which pg_cancel_backend names. */
   pid: number;
 }
@@ -31,21 +34,26 @@ class PostgresConnector implements Connector {
   readonly #config: ConnectionConfig;
   readonly #target: PgErrorTarget;
   readonly #pool: pg.Pool;
-  readonly #sessions = new ServerSessions<PgSession, PgRunState>({
-    // From a control connection, and only while this run still owns the session's backend.
-    stop: (session, run) =>
-      this.#withControl(async (client) => {
-        if (session.run === run) await client.query('SELECT pg_cancel_backend($1)', [session.pid]);
-      }),
-    destroy: (session) => session.client.release(true),
-    brokenError: (error) => mapPgQueryError(error),
-  });
+  readonly #sessions: ServerSessions<PgSession, PgRunState>;
   readonly #types: PgTypeResolver;
   readonly #health: HealthMonitor;
 
   constructor(config: ConnectionConfig) {
     this.#config = config;
     this.#target = pgErrorTarget(config);
+    this.#sessions = new ServerSessions<PgSession, PgRunState>(
+      {
+        // From a control connection, and only while this run still owns the session's backend.
+        stop: (session, run) =>
+          this.#withControl(async (client) => {
+            if (session.run === run) await client.query('SELECT pg_cancel_backend($1)', [session.pid]);
+          }),
+        destroy: (session) => void session.client.end().catch(() => undefined),
+        brokenError: (error) => mapPgQueryError(error),
+        reconnect: async (session) => void Object.assign(session, await this.#connectSession(() => session)),
+      },
+      maxSessionsOf(config),
+    );
     this.#pool = new pg.Pool(pgPoolConfig(config));
     this.#health = new HealthMonitor({ probe: () => this.#probe(), secret: config.password });
     this.#pool.on('connect', () => this.#health.connected());
@@ -80,21 +88,36 @@ class PostgresConnector implements Connector {
     return this.#withControl((client) => loadPgTableInfo(rowsOf(client), tableName, schema));
   }
 
-  async openSession(sessionId: string): Promise<void> {
-    if (this.#sessions.has(sessionId)) return;
-    const client = await this.#connectPooled();
-    const session: PgSession = { client, pid: 0, run: null, cancelling: null, broken: null };
-    // A leased client has no pool listener: its connection dying must not become an uncaught 'error'.
+  openSession(sessionId: string): Promise<void> {
+    return this.#sessions.open(sessionId, async () => {
+      // The connection's error listener may fire before the session exists: it then has no session to mark.
+      const holder: { session?: PgSession } = {};
+      holder.session = { ...(await this.#connectSession(() => holder.session)), run: null, cancelling: null, broken: null };
+      return holder.session;
+    });
+  }
+
+  /** A new client of a session's own, built from the same config as every other (postgres-config.ts). */
+  async #connectSession(owner: () => PgSession | undefined): Promise<{ client: pg.Client; pid: number }> {
+    const client = new pg.Client(pgClientConfig(this.#config));
+    // Its connection dying must not become an uncaught 'error'; the session's next run reports it (and reconnects).
     client.on('error', (err) => {
-      session.broken = err;
+      const session = owner();
+      if (session?.client === client) session.broken = err;
     });
     try {
-      session.pid = await backendPid(client);
+      await client.connect();
     } catch (err) {
-      client.release(true);
+      await client.end().catch(() => undefined);
+      throw this.#connectFailed(err);
+    }
+    this.#health.connected();
+    try {
+      return { client, pid: await backendPid(client) };
+    } catch (err) {
+      await client.end().catch(() => undefined);
       throw mapPgQueryError(err);
     }
-    this.#sessions.add(sessionId, session);
   }
 
   runQuery(sessionId: string, sql: string, opts: ConnectorRunOptions): AsyncGenerator<RowBatch> {
@@ -213,7 +236,7 @@ function rowsOf(client: pg.ClientBase): (text: string, values: unknown[]) => Pro
   return async (text, values) => (await client.query({ text, values, rowMode: 'array' })).rows as (string | null)[][];
 }
 
-async function backendPid(client: pg.PoolClient): Promise<number> {
+async function backendPid(client: pg.ClientBase): Promise<number> {
   const known = (client as unknown as { processID?: number }).processID;
   if (typeof known === 'number' && known > 0) return known;
   const { rows } = await client.query({ text: 'SELECT pg_backend_pid()', rowMode: 'array' });

@@ -6,13 +6,13 @@
  * When a portal ends exactly on a batch boundary the server still answers PortalSuspended (it cannot know), so the
  * last batch of such a result set is an empty one with `last: true`.
  */
-import type { PoolClient } from 'pg';
+import type { ClientBase } from 'pg';
 import Cursor from 'pg-cursor';
 import { BridgeError } from '../../../protocol/errors.js';
 import type { RowBatch } from '../connector.js';
 import { rowToJsonSafe } from '../json-safe.js';
 import { cancelledError, type ServerRunState } from '../server-sessions.js';
-import { splitStatements } from '../sql-split.js';
+import { runStatementList } from '../statement-list.js';
 import { TEXT_TYPES } from './postgres-config.js';
 import { mapPgQueryError } from './postgres-errors.js';
 import type { PgField, PgTypeResolver } from './postgres-types.js';
@@ -69,7 +69,7 @@ function readBatch(cursor: Cursor, size: number): Promise<{ rows: string[][]; re
 }
 
 async function* streamStatement(
-  client: PoolClient,
+  client: ClientBase,
   text: string,
   params: unknown[] | undefined,
   resultSetIndex: number,
@@ -118,33 +118,26 @@ async function* streamStatement(
 }
 
 /**
- * Splits and runs `sql`, yielding the batches of every statement in order. A failure in statement k ends the list
- * with that failure and `details.statementIndex = k`.
+ * Splits and runs `sql` (statement-list.ts), yielding the batches of every statement in order. A failure in
+ * statement k ends the list with that failure and `details.statementIndex = k`.
  */
-export async function* runPgStatements(
-  client: PoolClient,
+export function runPgStatements(
+  client: ClientBase,
   sql: string,
   opts: { batchSize: number; params?: unknown[] },
   types: PgTypeResolver,
   run: PgRunState,
 ): AsyncGenerator<RowBatch> {
-  const statements = splitStatements(sql, 'postgres');
-  if (opts.params !== undefined && opts.params.length > 0 && statements.length > 1) {
-    throw new BridgeError('INVALID_PARAMS', 'Bind parameters can only be used with a single statement', {
-      statements: statements.length,
-    });
-  }
-  let searchFrom = 0;
-  for (let k = 0; k < statements.length; k++) {
-    if (run.cancelled) throw cancelledError(k);
-    // Where statement k starts in the submitted text: the server's `position` counts from the statement's start.
-    const statementOffset = Math.max(0, sql.indexOf(statements[k], searchFrom));
-    searchFrom = statementOffset + statements[k].length;
-    try {
-      yield* streamStatement(client, statements[k], opts.params, k, opts.batchSize, types, run);
-    } catch (err) {
+  return runStatementList(sql, {
+    dialect: 'postgres',
+    params: opts.params,
+    oneResultSetPerStatement: true,
+    throwIfStopped: (k) => {
       if (run.cancelled) throw cancelledError(k);
-      throw mapPgQueryError(err, { statementIndex: k, statementOffset });
-    }
-  }
+    },
+    runStatement: (statement) => streamStatement(client, statement.text, opts.params, statement.index, opts.batchSize, types, run),
+    // The server's `position` counts from the statement's start: statementOffset places it in the submitted text.
+    mapError: (err, statement) =>
+      run.cancelled ? cancelledError(statement.index) : mapPgQueryError(err, { statementIndex: statement.index, statementOffset: statement.offset }),
+  });
 }

@@ -7,12 +7,13 @@
  */
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { BridgeError } from '../../../protocol/errors.js';
+import { BridgeError, sessionBusyError } from '../../../protocol/errors.js';
 import type { ConnectionConfig, ConnectionTestResult, SchemaMetadata, TableInfo } from '../../../protocol/index.js';
 import type { Connector, ConnectorFactory, ConnectorRunOptions, RowBatch } from '../connector.js';
 import { databasePath, openDatabase, toBridgeError, type SqliteDatabase } from './sqlite-database.js';
 import { readMetadata, readTableInfo } from './sqlite-metadata.js';
 import { runStatements } from './sqlite-run.js';
+import { claimSessionSlot, maxSessionsOf } from '../session-limit.js';
 
 export const createSqliteConnector: ConnectorFactory = (config) => new SqliteConnector(config);
 
@@ -67,12 +68,13 @@ class SqliteConnector implements Connector {
 
   async openSession(sessionId: string): Promise<void> {
     if (this.#sessions.has(sessionId)) return;
+    claimSessionSlot(this.#sessions.size, maxSessionsOf(this.#config));
     this.#sessions.set(sessionId, { db: openDatabase(this.#config) });
   }
 
   async *runQuery(sessionId: string, sql: string, opts: ConnectorRunOptions): AsyncGenerator<RowBatch> {
     const session = this.#session(sessionId);
-    if (session.run !== undefined) throw new BridgeError('SESSION_BUSY', 'The session is already running a statement list.', { sessionId });
+    if (session.run !== undefined) throw sessionBusyError({ sessionId });
     const run = new AbortController();
     session.run = run;
     try {

@@ -12,7 +12,7 @@ import type { ColumnMeta } from '../../../protocol/index.js';
 import type { RowFormat } from '../../result-batch-encoder.js';
 import type { RowBatch } from '../connector.js';
 import { rowToJsonSafe } from '../json-safe.js';
-import { splitStatements } from '../sql-split.js';
+import { runStatementList } from '../statement-list.js';
 import { toBridgeError, toSqliteParam, type SqliteDatabase } from './sqlite-database.js';
 import { prepareJsonRows } from './sqlite-json-rows.js';
 import { isNullable } from './sqlite-metadata.js';
@@ -34,48 +34,43 @@ export interface SqliteRunOptions {
  * wrapped, else arrays of cells — and any other statement as one empty batch with rowsAffected.
  * A failure in statement k ends the list; the error's details carry `statementIndex: k`.
  */
-export async function* runStatements(db: SqliteDatabase, sql: string, opts: SqliteRunOptions): AsyncGenerator<RowBatch> {
-  const statements = splitStatements(sql, 'sqlite');
+export function runStatements(db: SqliteDatabase, sql: string, opts: SqliteRunOptions): AsyncGenerator<RowBatch> {
   const params = (opts.params ?? []).map(toSqliteParam);
-  if (params.length > 0 && statements.length > 1) {
-    throw new BridgeError('INVALID_PARAMS', 'Parameters can be bound only when the SQL is a single statement.', {
-      statements: statements.length,
-    });
+  return runStatementList(sql, {
+    dialect: 'sqlite',
+    params,
+    oneResultSetPerStatement: true,
+    throwIfStopped: () => throwIfCancelled(opts.signal),
+    runStatement: (statement) => runStatement(db, statement.text, statement.index, params, opts),
+    mapError: (err, statement) => toBridgeError(err, { statementIndex: statement.index }),
+  });
+}
+
+async function* runStatement(db: SqliteDatabase, text: string, index: number, params: unknown[], opts: SqliteRunOptions): AsyncGenerator<RowBatch> {
+  const stmt = db.prepare(text);
+  if (!stmt.reader) {
+    const info = stmt.run(...params);
+    yield { resultSetIndex: index, columns: [], rows: [], last: true, rowsAffected: Number(info.changes) };
+    return;
   }
-  for (let index = 0; index < statements.length; index++) {
-    try {
-      throwIfCancelled(opts.signal);
-      const stmt = db.prepare(statements[index]);
-      // `final` lets the worker send the run's last batch without first reading past it (RowBatch.final).
-      const isLastStatement = index === statements.length - 1;
-      if (stmt.reader) {
-        const columns = describeColumns(db, stmt);
-        const jsonRows = opts.rowFormat === undefined ? undefined : prepareJsonRows(db, statements[index], columns, opts.rowFormat);
-        const batches = jsonRows
-          ? // Each row arrives as its JSON text, made by SQLite (sqlite-json-rows.ts).
-            inBatches(jsonRows.iterate(...params) as IterableIterator<string>, opts, (rows, last) => ({
-              resultSetIndex: index,
-              columns,
-              rows,
-              rowsAreJson: true,
-              last,
-            }))
-          : // The generic path: better-sqlite3's JS values, made JSON-safe cell by cell.
-            inBatches(stmt.raw(true).iterate(...params) as IterableIterator<unknown[]>, opts, (rows, last) => ({
-              resultSetIndex: index,
-              columns,
-              rows: rows.map(rowToJsonSafe),
-              last,
-            }));
-        for await (const batch of batches) yield isLastStatement && batch.last ? { ...batch, final: true } : batch;
-      } else {
-        const info = stmt.run(...params);
-        yield { resultSetIndex: index, columns: [], rows: [], last: true, final: isLastStatement, rowsAffected: Number(info.changes) };
-      }
-    } catch (err) {
-      throw toBridgeError(err, { statementIndex: index });
-    }
-  }
+  const columns = describeColumns(db, stmt);
+  const jsonRows = opts.rowFormat === undefined ? undefined : prepareJsonRows(db, text, columns, opts.rowFormat);
+  yield* jsonRows
+    ? // Each row arrives as its JSON text, made by SQLite (sqlite-json-rows.ts).
+      inBatches(jsonRows.iterate(...params) as IterableIterator<string>, opts, (rows, last) => ({
+        resultSetIndex: index,
+        columns,
+        rows,
+        rowsAreJson: true,
+        last,
+      }))
+    : // The generic path: better-sqlite3's JS values, made JSON-safe cell by cell.
+      inBatches(stmt.raw(true).iterate(...params) as IterableIterator<unknown[]>, opts, (rows, last) => ({
+        resultSetIndex: index,
+        columns,
+        rows: rows.map(rowToJsonSafe),
+        last,
+      }));
 }
 
 /** Cuts a row iterator into RowBatches of `batchSize`, yielding to the event loop between batches. */
