@@ -14,11 +14,13 @@ import { closeLogger, openLogger, type Logger, type LogLevel } from './log/logge
 import { ClientRegistry } from './rpc/client-registry.js';
 import { connectionHandlers } from './rpc/handlers/connection-handlers.js';
 import { healthHandlers } from './rpc/handlers/health-handlers.js';
+import { hostKeyHandlers } from './rpc/handlers/host-key-handlers.js';
 import { queryHandlers } from './rpc/handlers/query-handlers.js';
 import { secretHandlers } from './rpc/handlers/secret-handlers.js';
 import { Router } from './rpc/router.js';
 import { ensureSampleConnection } from './sample/sample-connection.js';
 import { openSecretStore, type SecretStore } from './secrets/index.js';
+import { KnownHostsStore, knownHostsPathOf } from './ssh/known-hosts-store.js';
 import { packageRoot } from './package-info.js';
 import { openAppDb, type Db } from './store/app-store.js';
 import { joinSecrets } from './store/connection-secrets.js';
@@ -79,6 +81,8 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   });
   log.info({ secrets: secrets.status() }, 'secret store opened');
 
+  const knownHosts = new KnownHostsStore(knownHostsPathOf(opts.dataDir));
+  const workerSettings = { knownHostsPath: knownHosts.path };
   const clients = new ClientRegistry();
   const emitStatus = (event: ConnectorStatusEvent): void => {
     log.info(event, 'connector status');
@@ -90,6 +94,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       repo.get(id).storedCredentials ? joinSecrets(repo.publicConfig(id), await secrets.getConnectionSecrets(id)) : repo.publicConfig(id),
     emitStatus,
     log,
+    workerSettings,
   });
   const sessions = new SessionRegistry({
     clients,
@@ -103,7 +108,8 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
 
   const router = new Router(
     {
-      ...connectionHandlers({ repo, vault: secrets, connections, sessions, faultInjection: opts.faultInjection }),
+      ...connectionHandlers({ repo, vault: secrets, connections, sessions, faultInjection: opts.faultInjection, workerSettings }),
+      ...hostKeyHandlers({ repo, knownHosts }),
       ...queryHandlers({ repo, connections, sessions, history }),
       ...secretHandlers(secrets),
       ...healthHandlers({ version: opts.version, startedAt, clients, connections, sessions }),

@@ -9,13 +9,17 @@ import { expose } from 'comlink';
 import { constants, setPriority } from 'node:os';
 import { BridgeError } from '../protocol/errors.js';
 import type { ConnectionConfig } from '../protocol/index.js';
+import { testConnectionHops } from './connectors/connection-hops.js';
 import type { Connector } from './connectors/connector.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, routeThroughTunnel } from './connectors/network-config.js';
 import { loadConnectorFactory } from './connectors/registry.js';
+import { SshTunnel } from './connectors/ssh/ssh-tunnel.js';
+import { settlePreferredTls } from './connectors/tls-probe.js';
 import { registerErrorTransfer } from './error-transfer.js';
 import { openParentPipe } from './parent-pipe.js';
 import { RpcChannelEndpoint } from './rpc-endpoint.js';
 import { QueryRun } from './run-loop.js';
-import type { RunRequest, SupervisorStreamMessage, WorkerApi, WorkerStreamMessage } from './worker-messages.js';
+import type { RunRequest, SupervisorStreamMessage, WorkerApi, WorkerSettings, WorkerStreamMessage } from './worker-messages.js';
 
 /** How long shutdown lets running queries stop before it closes the connector under them. */
 const SHUTDOWN_RUN_GRACE_MS = 2_000;
@@ -27,6 +31,9 @@ const pipe = openParentPipe();
 const rpc = new RpcChannelEndpoint((msg) => pipe.send({ ch: 'rpc', msg }));
 const runsBySession = new Map<string, QueryRun>();
 let connector: Connector | undefined;
+let connectionConfig: ConnectionConfig | undefined;
+/** The SSH tunnel every database connection of this worker goes through, when the config has `ssh`. */
+let tunnel: SshTunnel | undefined;
 let shuttingDown = false;
 
 /**
@@ -59,15 +66,23 @@ function onStreamMessage(msg: SupervisorStreamMessage): void {
 }
 
 const api: WorkerApi = {
-  async init(config: ConnectionConfig) {
+  async init(config: ConnectionConfig, settings: WorkerSettings = {}) {
     if (connector) throw new BridgeError('INTERNAL', 'The worker is already initialised');
     const factory = await loadConnectorFactory(config.type);
+    const connectTimeoutMs = config.extra?.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    if (config.ssh && (config.type === 'postgres' || config.type === 'mysql')) {
+      // Opened lazily by the first connection that needs it; it dies with this worker (shutdown, or the process).
+      tunnel = new SshTunnel({ ssh: config.ssh, knownHostsPath: settings.knownHostsPath, connectTimeoutMs });
+      routeThroughTunnel(config, tunnel);
+    }
+    await settlePreferredTls(config, connectTimeoutMs);
+    connectionConfig = config;
     connector = factory(config);
     connector.onHealth?.((event) => {
       if (!shuttingDown) sendStream({ type: 'health', ...event });
     });
   },
-  test: () => requireConnector().testConnection(),
+  test: () => testConnectionHops(connectionConfig!, requireConnector(), tunnel),
   listSchemas: () => requireConnector().getMetadata(),
   listSchemasJson: async () => JSON.stringify(await requireConnector().getMetadata()),
   tableInfo: (tableName, schema) => requireConnector().tableInfo(tableName, schema),
@@ -111,6 +126,7 @@ const api: WorkerApi = {
     try {
       await connector?.close();
     } finally {
+      tunnel?.close();
       // After comlink has posted this call's reply (it does so in a later microtask).
       setImmediate(() => pipe.exitWhenFlushed(0));
     }

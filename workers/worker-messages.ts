@@ -20,7 +20,7 @@ import type {
 /** The request/response face of a connection worker (exposed with comlink). */
 export interface WorkerApi {
   /** Builds the connector from the full config (secrets included); called once after spawn. */
-  init(config: ConnectionConfig): Promise<void>;
+  init(config: ConnectionConfig, settings?: WorkerSettings): Promise<void>;
   test(): Promise<ConnectionTestResult>;
   listSchemas(): Promise<SchemaMetadata>;
   /**
@@ -36,6 +36,12 @@ export interface WorkerApi {
   closeSession(sessionId: string): Promise<void>;
   poolStats(): Promise<{ total?: number; idle?: number; waiting?: number }>;
   shutdown(): Promise<void>;
+}
+
+/** What the supervisor tells every connection worker besides the config (settings of the bridge, not of one connection). */
+export interface WorkerSettings {
+  /** The pinned SSH host keys (`<dataDir>/known_hosts`); without it every SSH host is unknown. */
+  knownHostsPath?: string;
 }
 
 export interface RunRequest {

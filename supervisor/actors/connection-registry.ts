@@ -1,5 +1,6 @@
 /** One ConnectionActor per saved connection that has been used, created on first use. */
 import type { ConnectionConfig, ConnectorStatusEvent } from '../../protocol/index.js';
+import type { WorkerSettings } from '../../workers/worker-messages.js';
 import type { Logger } from '../log/logger.js';
 import { ConnectionActor } from './connection.actor.js';
 
@@ -7,6 +8,8 @@ export interface ConnectionRegistryOptions {
   loadConfig: (connectionId: string) => Promise<ConnectionConfig>;
   emitStatus: (event: ConnectorStatusEvent) => void;
   log: Logger;
+  /** Given to every worker at init (e.g. where the pinned SSH host keys are). */
+  workerSettings?: WorkerSettings;
 }
 
 export class ConnectionRegistry {
@@ -23,6 +26,7 @@ export class ConnectionRegistry {
         loadConfig: () => this.opts.loadConfig(connectionId),
         emitStatus: this.opts.emitStatus,
         log: this.opts.log,
+        ...(this.opts.workerSettings ? { workerSettings: this.opts.workerSettings } : {}),
       });
       this.#actors.set(connectionId, actor);
     }

@@ -10,7 +10,7 @@ import {
   type ConnectorStatus,
   type ConnectorStatusEvent,
 } from '../../protocol/index.js';
-import type { HealthStreamMessage, RunStreamMessage } from '../../workers/worker-messages.js';
+import type { HealthStreamMessage, RunStreamMessage, WorkerSettings } from '../../workers/worker-messages.js';
 import { DEFAULT_ISOLATION } from '../../workers/connectors/registry.js';
 import type { WorkerHandle } from '../isolation/worker-handle.js';
 import { spawnConnectionWorker } from '../isolation/worker-host.js';
@@ -23,6 +23,8 @@ export interface ConnectionActorDeps {
   loadConfig: () => Promise<ConnectionConfig>;
   emitStatus: (event: ConnectorStatusEvent) => void;
   log: Logger;
+  /** Given to the worker at init (e.g. where the pinned SSH host keys are). */
+  workerSettings?: WorkerSettings;
   /** How long a worker gets to shut down cleanly before it is killed. */
   stopGraceMs?: number;
 }
@@ -155,7 +157,7 @@ export class ConnectionActor {
       if (!expected) this.#actor.send({ type: 'WORKER_EXITED', reason });
     });
     try {
-      await worker.api.init(config);
+      await worker.api.init(config, this.deps.workerSettings ?? {});
     } catch (error) {
       worker.kill();
       throw error;

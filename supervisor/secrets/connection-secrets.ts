@@ -4,6 +4,7 @@ import { BridgeError } from '../../protocol/index.js';
 export interface ConnectionSecrets {
   password?: string;
   sslKey?: string;
+  sshPassword?: string;
   sshPrivateKey?: string;
   sshPassphrase?: string;
 }
@@ -19,6 +20,7 @@ export type ConnectionSecretsPatch = { [F in keyof ConnectionSecrets]?: string |
 const FIELD_KEYS = {
   password: 'password',
   sslKey: 'ssl.key',
+  sshPassword: 'ssh.password',
   sshPrivateKey: 'ssh.privateKey',
   sshPassphrase: 'ssh.passphrase',
 } as const satisfies Record<keyof ConnectionSecrets, string>;

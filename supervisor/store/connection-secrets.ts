@@ -7,13 +7,14 @@ import type { ConnectionConfig } from '../../protocol/index.js';
 export interface ConnectionSecretValues {
   password?: string;
   sslKey?: string;
+  sshPassword?: string;
   sshPrivateKey?: string;
   sshPassphrase?: string;
 }
 
 export type PublicConfig = Omit<ConnectionConfig, 'password' | 'ssl' | 'ssh'> & {
   ssl?: Omit<NonNullable<ConnectionConfig['ssl']>, 'key'>;
-  ssh?: Omit<NonNullable<ConnectionConfig['ssh']>, 'privateKey' | 'passphrase'>;
+  ssh?: Omit<NonNullable<ConnectionConfig['ssh']>, 'password' | 'privateKey' | 'passphrase'>;
 };
 
 /** Returns the config without secrets, and the secrets that were present (undefined fields were absent). */
@@ -28,8 +29,9 @@ export function splitSecrets(config: Partial<ConnectionConfig>): { config: Parti
     if (key !== undefined) secrets.sslKey = key;
   }
   if (ssh) {
-    const { privateKey, passphrase, ...publicSsh } = ssh;
+    const { password: sshPassword, privateKey, passphrase, ...publicSsh } = ssh;
     out.ssh = publicSsh;
+    if (sshPassword !== undefined) secrets.sshPassword = sshPassword;
     if (privateKey !== undefined) secrets.sshPrivateKey = privateKey;
     if (passphrase !== undefined) secrets.sshPassphrase = passphrase;
   }
@@ -41,8 +43,10 @@ export function joinSecrets(config: PublicConfig, secrets: ConnectionSecretValue
   const full: ConnectionConfig = { ...config } as ConnectionConfig;
   if (secrets.password !== undefined) full.password = secrets.password;
   if (secrets.sslKey !== undefined) full.ssl = { ...config.ssl, key: secrets.sslKey };
-  if (config.ssh && (secrets.sshPrivateKey !== undefined || secrets.sshPassphrase !== undefined)) {
+  const sshSecret = secrets.sshPassword ?? secrets.sshPrivateKey ?? secrets.sshPassphrase;
+  if (config.ssh && sshSecret !== undefined) {
     full.ssh = { ...config.ssh };
+    if (secrets.sshPassword !== undefined) full.ssh.password = secrets.sshPassword;
     if (secrets.sshPrivateKey !== undefined) full.ssh.privateKey = secrets.sshPrivateKey;
     if (secrets.sshPassphrase !== undefined) full.ssh.passphrase = secrets.sshPassphrase;
   }

@@ -8,7 +8,7 @@ import {
   type ConnectionConfig,
   type ConnectionTestResult,
 } from '../../../protocol/index.js';
-import type { WorkerApi } from '../../../workers/worker-messages.js';
+import type { WorkerApi, WorkerSettings } from '../../../workers/worker-messages.js';
 import { DEFAULT_ISOLATION } from '../../../workers/connectors/registry.js';
 import type { ConnectionRegistry } from '../../actors/connection-registry.js';
 import type { SessionRegistry } from '../../actors/session-registry.js';
@@ -27,6 +27,8 @@ export interface ConnectionHandlerDeps {
   connections: ConnectionRegistry;
   sessions: SessionRegistry;
   faultInjection: boolean;
+  /** Given to the temporary workers of connection.test (e.g. where the pinned SSH host keys are). */
+  workerSettings?: WorkerSettings;
 }
 
 export function connectionHandlers(deps: ConnectionHandlerDeps): HandlerTable {
@@ -106,7 +108,7 @@ export function connectionHandlers(deps: ConnectionHandlerDeps): HandlerTable {
         }
       }
       checkType(params.config.type);
-      return testWithTemporaryWorker(params.config);
+      return testWithTemporaryWorker(params.config, deps.workerSettings ?? {});
     },
   };
 }
@@ -118,16 +120,16 @@ export function connectionHandlers(deps: ConnectionHandlerDeps): HandlerTable {
 const testWorkerSlots = pLimit(4);
 
 /** Tests an unsaved config in a worker of its own, so a hanging or crashing driver cannot touch the supervisor. */
-function testWithTemporaryWorker(config: ConnectionConfig): Promise<ConnectionTestResult> {
-  return testWorkerSlots(() => testInWorker(config));
+function testWithTemporaryWorker(config: ConnectionConfig, settings: WorkerSettings): Promise<ConnectionTestResult> {
+  return testWorkerSlots(() => testInWorker(config, settings));
 }
 
-async function testInWorker(config: ConnectionConfig): Promise<ConnectionTestResult> {
+async function testInWorker(config: ConnectionConfig, settings: WorkerSettings): Promise<ConnectionTestResult> {
   const started = Date.now();
   const worker = spawnConnectionWorker({ isolation: config.extra?.isolation ?? DEFAULT_ISOLATION[config.type], name: `test:${config.type}` });
   try {
     const api = worker.api as unknown as WorkerApi;
-    await api.init(config);
+    await api.init(config, settings);
     return await api.test();
   } catch (error) {
     return failedTest(error, started);
