@@ -18,6 +18,10 @@ const UNKNOWN_CA = new Set([
 const EXPIRED = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
 // pg's message when the server answers 'N' to SSLRequest; mysql2's code when the handshake lacks CLIENT_SSL.
 const NO_TLS_MESSAGE = /does not support SSL|does not support secure connection/i;
+// mysql2 overwrites Node's code with HANDSHAKE_SSL_ERROR and keeps only the message: OpenSSL's texts for the same.
+const UNKNOWN_CA_MESSAGE = /self[- ]signed certificate|unable to verify the first certificate|unable to get (local )?issuer certificate|certificate signature failure/i;
+const HOSTNAME_MESSAGE = /does not match certificate's altnames|Hostname\/IP does not match/i;
+const EXPIRED_MESSAGE = /certificate has expired|certificate is not yet valid/i;
 
 export type TlsFailureReason = 'unknown-ca' | 'hostname-mismatch' | 'certificate-expired' | 'server-no-tls' | 'handshake-failed';
 
@@ -25,11 +29,12 @@ export function tlsFailureReason(err: { code?: string; message?: string } | null
   if (!err) return undefined;
   const code = err.code ?? '';
   const message = err.message ?? '';
-  if (UNKNOWN_CA.has(code)) return 'unknown-ca';
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return 'hostname-mismatch';
-  if (EXPIRED.has(code)) return 'certificate-expired';
+  const wrapped = code === 'HANDSHAKE_SSL_ERROR';
+  if (UNKNOWN_CA.has(code) || (wrapped && UNKNOWN_CA_MESSAGE.test(message))) return 'unknown-ca';
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || (wrapped && HOSTNAME_MESSAGE.test(message))) return 'hostname-mismatch';
+  if (EXPIRED.has(code) || (wrapped && EXPIRED_MESSAGE.test(message))) return 'certificate-expired';
   if (code === 'HANDSHAKE_NO_SSL_SUPPORT' || NO_TLS_MESSAGE.test(message)) return 'server-no-tls';
-  if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || /SSL routines|alert handshake/i.test(message)) return 'handshake-failed';
+  if (wrapped || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || /SSL routines|alert handshake/i.test(message)) return 'handshake-failed';
   return undefined;
 }
 
