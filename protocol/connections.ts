@@ -142,7 +142,7 @@ export const connectionMethods = {
       z.object({ connectionId: id, fingerprint: hostKeyFingerprintSchema }),
       z.object({ host: z.string().min(1).max(255), port: z.number().int().min(1).max(65_535).optional(), fingerprint: hostKeyFingerprintSchema }),
     ]),
-    // By position only the saved-connection form; the host form is given by name.
-    ['connectionId', 'fingerprint'],
+    // By position only the saved-connection form ([connectionId, fingerprint]); the host form is given by name.
+    (args) => ({ connectionId: args[0], fingerprint: args[1] }),
   ),
 };
