@@ -69,6 +69,22 @@ describe.skipIf(!canRun || db.skip)('SSH host keys through the bridge', () => {
     await client.call('query.closeSession', { sessionId });
   });
 
+  it('ends a run with query.error DB_CONN_LOST when the tunnel dies mid-query; the next session queries through a new tunnel', async () => {
+    const saved = await client.call('connection.create', { config: { ...config, name: 'killed tunnel' } });
+    const first = await client.call('query.createSession', { connectionId: saved.id });
+    const { runId } = await client.call('query.run', { sessionId: first.sessionId, sql: 'SELECT pg_sleep(20)' });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(sshd.killConnections()).toBeGreaterThan(0);
+    const failed = await client.waitFor<{ runId: string; error: { code: string } }>('query.error', (e) => e.runId === runId, 15_000);
+    expect(failed.error.code).toBe('DB_CONN_LOST');
+    await client.call('query.closeSession', { sessionId: first.sessionId });
+    const next = await client.call('query.createSession', { connectionId: saved.id });
+    const again = await client.call('query.run', { sessionId: next.sessionId, sql: 'SELECT 1' });
+    const done = await client.waitFor<{ runId: string; status: string }>('query.done', (d) => d.runId === again.runId, 15_000);
+    expect(done.status).toBe('success');
+    await client.call('query.closeSession', { sessionId: next.sessionId });
+  });
+
   it('pins by saved connection, and reports a pin that replaced another', async () => {
     const saved = await client.call('connection.create', { config: { ...config, name: 'second' } });
     const replaced = await client.call('connection.trustHostKey', { connectionId: saved.id, fingerprint: sshd.otherFingerprint });
