@@ -39,7 +39,7 @@ export interface TestSshd {
 
 /** Whether the tests can run; throws under CI=true when they cannot. */
 export function sshdAvailable(): boolean {
-  const ok = existsSync(SSHD) && process.getuid?.() === 0 && hasTool('ssh-keygen');
+  const ok = existsSync(SSHD) && process.getuid?.() === 0 && hasTool('ssh-keygen') && hasTool('ssh-agent');
   if (!ok && process.env.CI === 'true') {
     throw new Error(`The SSH tunnel tests need ${SSHD} (Debian openssh-server), ssh-keygen and root (CI=true makes this a failure, not a skip)`);
   }

@@ -2,18 +2,24 @@
  * PostgreSQL and MariaDB through a real OpenSSH server (test/helpers/sshd.ts) on a loopback port: key, encrypted key
  * and password authentication; the host-key checks (unknown → SSH_HOST_UNKNOWN with the fingerprint, pinned → works,
  * changed → SSH_HOST_KEY_CHANGED); a tunnel killed mid-query → DB_CONN_LOST, and the next query reconnects through a
- * new tunnel; the local port forward dump tools use. Every database connection goes through the tunnel: the tests
+ * new tunnel; the local port forward dump tools use; agent authentication; an unreachable bastion (SSH_FAILED) and a
+ * database the bastion cannot reach (DB_CONN_REFUSED on the ssh hop). Every database connection goes through the tunnel: the tests
  * read the server's view of the client address and sshd's own log of forwarded channels.
  */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeError, type ConnectionConfig } from '../../../protocol/index.js';
 import type { Connector } from '../../../workers/connectors/connector.js';
 import { createMysqlConnector } from '../../../workers/connectors/mysql/mysql-connector.js';
 import { createPostgresConnector } from '../../../workers/connectors/postgres/postgres-connector.js';
+import { routeThroughTunnel } from '../../../workers/connectors/network-config.js';
 import { openLocalForward } from '../../../workers/connectors/ssh/local-forward.js';
+import { SshTunnel } from '../../../workers/connectors/ssh/ssh-tunnel.js';
 import { configFromUrl, testDatabase } from '../../helpers/databases.js';
-import { sshdAvailable, startSshd, type TestSshd } from '../../helpers/sshd.js';
+import { freePort, sshdAvailable, startSshd, type TestSshd } from '../../helpers/sshd.js';
 import { collect, firstCell, knownHosts, runOptions, tunneled, type SshAuth } from './tunnel-fixture.js';
 
 const canRun = sshdAvailable();
@@ -136,6 +142,59 @@ describe.skipIf(!canRun)('SSH tunnels to a real sshd', () => {
         const batches = await collect(connector.runQuery('next', 'SELECT 7', runOptions()));
         expect(String(firstCell(batches))).toBe('7');
         expect(tunnel.connected).toBe(true);
+      } finally {
+        await connector.close();
+        tunnel.close();
+      }
+    });
+  });
+
+  describe.skipIf(pgDb.skip)('other ways in and out', () => {
+    it('authenticates through an SSH agent (SSH_AUTH_SOCK)', async () => {
+      const socket = join(sshd.dir, 'agent.sock');
+      const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+      const saved = process.env.SSH_AUTH_SOCK;
+      try {
+        for (let i = 0; i < 50 && !existsSync(socket); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+        const keyFile = join(sshd.dir, 'agent_key');
+        writeFileSync(keyFile, sshd.privateKey, { mode: 0o600 });
+        execFileSync('ssh-add', [keyFile], { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: 'ignore' });
+        process.env.SSH_AUTH_SOCK = socket;
+        const { config, tunnel } = tunneled(configFromUrl(pgDb.url!), sshd, 'key', knownHosts(sshd, 'pinned-agent', sshd.fingerprint));
+        config.ssh = { host: sshd.host, port: sshd.port, user: sshd.user, agent: true };
+        tunnel.close();
+        const viaAgent = new SshTunnel({ ssh: config.ssh, knownHostsPath: join(sshd.dir, 'pinned-agent'), connectTimeoutMs: 8000 });
+        routeThroughTunnel(config, viaAgent);
+        const connector = createPostgresConnector(config);
+        try {
+          expect((await connector.testConnection()).ok).toBe(true);
+        } finally {
+          await connector.close();
+          viaAgent.close();
+        }
+      } finally {
+        if (saved === undefined) delete process.env.SSH_AUTH_SOCK;
+        else process.env.SSH_AUTH_SOCK = saved;
+        agent.kill();
+      }
+    });
+
+    it('reports an unreachable bastion as SSH_FAILED with the socket code', async () => {
+      const port = await freePort();
+      const tunnel = new SshTunnel({ ssh: { host: '127.0.0.1', port, user: 'x', password: 'y' }, connectTimeoutMs: 3000 });
+      const error = await failure(() => tunnel.connect());
+      expect(error.code).toBe('SSH_FAILED');
+      expect(error.details).toMatchObject({ hop: 'ssh', host: '127.0.0.1', port, code: 'ECONNREFUSED' });
+    });
+
+    it('reports a database the bastion cannot reach as DB_CONN_REFUSED on the ssh hop', async () => {
+      const closed = await freePort();
+      const { config, tunnel } = tunneled({ ...configFromUrl(pgDb.url!), port: closed }, sshd, 'key', knownHosts(sshd, 'pinned-closed', sshd.fingerprint));
+      const connector = createPostgresConnector(config);
+      try {
+        const error = await failure(() => connector.testConnection());
+        expect(error.code).toBe('DB_CONN_REFUSED');
+        expect(error.details).toMatchObject({ hop: 'ssh', port: closed });
       } finally {
         await connector.close();
         tunnel.close();
