@@ -11,7 +11,17 @@ export type WorkerIsolation = (typeof WORKER_ISOLATIONS)[number];
 
 const text = z.string().max(65_536);
 
+/**
+ * TLS to the database, libpq's modes (docs/api.md "TLS and SSH"): disable — plain; prefer — TLS when the server
+ * offers it, unverified; require — TLS, unverified unless a CA is given; verify-ca — the chain must lead to `ca`;
+ * verify-full — and the certificate must name the host. Without `mode`, an `ssl` object means verify-full unless
+ * `rejectUnauthorized: false` (which means require), as before modes existed.
+ */
+export const SSL_MODES = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
+export type SslMode = (typeof SSL_MODES)[number];
+
 export const sslConfigSchema = z.object({
+  mode: z.enum(SSL_MODES).optional(),
   rejectUnauthorized: z.boolean().optional(),
   ca: text.optional(),
   cert: text.optional(),
@@ -22,8 +32,15 @@ export const sshConfigSchema = z.object({
   host: z.string().min(1).max(255),
   port: z.number().int().min(1).max(65_535).optional(),
   user: z.string().min(1).max(255),
+  /** Password authentication (secret). */
+  password: z.string().max(4096).optional(),
+  /** Private-key authentication: the key in OpenSSH or PEM form (secret), and its passphrase (secret). */
   privateKey: text.optional(),
   passphrase: z.string().max(4096).optional(),
+  /** Agent authentication through the bridge's SSH_AUTH_SOCK. */
+  agent: z.boolean().optional(),
+  /** Seconds between keep-alive probes (default 15); after 3 unanswered ones the tunnel counts as lost. */
+  keepAliveIntervalSec: z.number().int().min(1).max(3600).optional(),
 });
 
 /** Per-connection tuning that is not part of the database address. */
@@ -89,11 +106,19 @@ export interface Connection {
   database?: string;
   socketPath?: string;
   ssl?: Omit<z.output<typeof sslConfigSchema>, 'key'>;
-  ssh?: Omit<z.output<typeof sshConfigSchema>, 'privateKey' | 'passphrase'>;
+  ssh?: Omit<z.output<typeof sshConfigSchema>, 'password' | 'privateKey' | 'passphrase'>;
   extra?: z.output<typeof connectionExtraSchema>;
   storedCredentials: boolean;
   createdAt: string;
   updatedAt: string;
+}
+
+/** One hop of a connection test, in the order they are crossed: the SSH tunnel, the TLS handshake, the database. */
+export interface ConnectionTestHop {
+  hop: 'ssh' | 'tls' | 'database';
+  ok: boolean;
+  latencyMs: number;
+  error?: { code: string; message: string; details?: Record<string, unknown> };
 }
 
 export interface ConnectionTestResult {
@@ -103,7 +128,21 @@ export interface ConnectionTestResult {
   latencyMs: number;
   /** When ok is false: the registry code of the failure, and what the driver knew. */
   error?: { code: string; message: string; details?: Record<string, unknown> };
+  /** Each hop tried, in order; a failed hop is the last one (the hops after it were not tried). */
+  hops?: ConnectionTestHop[];
 }
+
+/** A pinned SSH host key (connection.trustHostKey's result). */
+export interface TrustedHostKey {
+  host: string;
+  port: number;
+  fingerprint: string;
+  /** The fingerprint that was pinned before for this host and port, now replaced. */
+  replaced?: string;
+}
+
+/** OpenSSH's SHA256 fingerprint form: `SHA256:` and 43 characters of unpadded base64. */
+export const hostKeyFingerprintSchema = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a SHA256:… fingerprint');
 
 const id = z.string().min(1).max(200);
 
@@ -123,4 +162,15 @@ export function connectionMethodsFor<S extends z.ZodType, P extends z.ZodType>(c
   };
 }
 
-export const connectionMethods = connectionMethodsFor(connectionConfigSchema, connectionPatchSchema);
+export const connectionMethods = {
+  ...connectionMethodsFor(connectionConfigSchema, connectionPatchSchema),
+  trustHostKey: defineMethod<TrustedHostKey>()(
+    'connection.trustHostKey',
+    z.union([
+      z.object({ connectionId: id, fingerprint: hostKeyFingerprintSchema }),
+      z.object({ host: z.string().min(1).max(255), port: z.number().int().min(1).max(65_535).optional(), fingerprint: hostKeyFingerprintSchema }),
+    ]),
+    // By position only the saved-connection form ([connectionId, fingerprint]); the host form is given by name.
+    (args) => ({ connectionId: args[0], fingerprint: args[1] }),
+  ),
+};

@@ -26,6 +26,11 @@ export const ERROR_CODES = {
   SECRET_LOCKED: 'The encrypted secrets file is locked, or the master password is wrong.',
   FORBIDDEN: 'The request is not allowed.',
   INVALID_PARAMS: 'The params passed schema validation but are not acceptable (for example an unknown connector type).',
+  DB_TLS_FAILED: 'The TLS handshake with the database failed (unknown CA, hostname mismatch, the server does not support TLS…).',
+  SSH_HOST_UNKNOWN: "The SSH server's host key is not pinned yet; details carry its SHA256 fingerprint.",
+  SSH_HOST_KEY_CHANGED: "The SSH server's host key differs from the pinned one; the connection was refused.",
+  SSH_AUTH_FAILED: 'The SSH server rejected the credentials (password, key or agent).',
+  SSH_FAILED: 'The SSH tunnel could not be opened or was lost (bastion unreachable, handshake failed, forwarding refused).',
   INTERNAL: 'An unexpected fault inside the bridge.',
 } as const;
 

@@ -4,7 +4,7 @@
  * (`connection/<id>/<path>`), and what a worker masks in diagnostics (workers/error-diagnostics.ts). Schema-free, so
  * workers may import it.
  */
-export const SECRET_CONFIG_PATHS = ['password', 'ssl.key', 'ssh.privateKey', 'ssh.passphrase'] as const;
+export const SECRET_CONFIG_PATHS = ['password', 'ssl.key', 'ssh.password', 'ssh.privateKey', 'ssh.passphrase'] as const;
 
 export type SecretConfigPath = (typeof SECRET_CONFIG_PATHS)[number];
 

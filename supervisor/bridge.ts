@@ -14,6 +14,7 @@ import { closeLogger, openLogger, type Logger, type LogLevel } from './log/logge
 import { ClientRegistry } from './rpc/client-registry.js';
 import { connectionHandlers } from './rpc/handlers/connection-handlers.js';
 import { healthHandlers } from './rpc/handlers/health-handlers.js';
+import { hostKeyHandlers } from './rpc/handlers/host-key-handlers.js';
 import { queryHandlers } from './rpc/handlers/query-handlers.js';
 import { secretHandlers } from './rpc/handlers/secret-handlers.js';
 import { methodsWithFaultInjection } from './rpc/fault-injection-methods.js';
@@ -22,6 +23,7 @@ import { serveTransport } from './rpc/serve-transport.js';
 import { ensureSampleConnection } from './sample/sample-connection.js';
 import { ConnectionCredentials } from './secrets/connection-credentials.js';
 import { openSecretStore, type SecretStore } from './secrets/index.js';
+import { KnownHostsStore, knownHostsPathOf } from './ssh/known-hosts-store.js';
 import { packageRoot } from './package-info.js';
 import { openAppDb, type Db } from './store/app-store.js';
 import { joinSecrets } from './secrets/connection-secrets.js';
@@ -106,7 +108,8 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   await credentials.reconcile();
   secrets.onUnlocked(() => credentials.reconcile());
   // At log level debug a worker's errors carry the driver's own message and stack (details.raw), secrets masked.
-  const workerInit = { faultInjection: opts.faultInjection, rawErrors: opts.logLevel === 'debug' };
+  const knownHosts = new KnownHostsStore(knownHostsPathOf(opts.dataDir));
+  const workerInit = { faultInjection: opts.faultInjection, rawErrors: opts.logLevel === 'debug', knownHostsPath: knownHosts.path };
 
   const clients = new ClientRegistry();
   const emitStatus = (event: ConnectorStatusEvent): void => {
@@ -134,6 +137,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const router = new Router(
     {
       ...connectionHandlers({ repo, credentials, connections, sessions, faultInjection: opts.faultInjection, workerInit }),
+      ...hostKeyHandlers({ repo, knownHosts }),
       ...queryHandlers({ repo, connections, sessions, history }),
       ...secretHandlers(secrets),
       ...healthHandlers({ version: opts.version, startedAt, clients, connections, sessions, debug: opts.debug === true }),

@@ -10,11 +10,15 @@ import { constants, setPriority } from 'node:os';
 import { BridgeError, sessionBusyError } from '../protocol/errors.js';
 import { SECRET_CONFIG_PATHS, secretValueAt } from '../protocol/secret-fields.js';
 import type { ConnectionConfig } from '../protocol/index.js';
+import { testConnectionHops } from './connectors/connection-hops.js';
 import type { Connector } from './connectors/connector.js';
 import { FAULT_INJECTION_TYPE, type WorkerConnectionConfig } from './channel/connector-types.js';
 import { loadConnectorFactory } from './connectors/registry.js';
 import { configureErrorDiagnostics } from './channel/error-diagnostics.js';
 import { registerErrorTransfer } from './channel/error-transfer.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, routeThroughTunnel } from './connectors/network-config.js';
+import { SshTunnel } from './connectors/ssh/ssh-tunnel.js';
+import { settlePreferredTls } from './connectors/tls-probe.js';
 import { openParentPipe } from './parent-pipe.js';
 import { RpcChannelEndpoint } from './channel/rpc-endpoint.js';
 import { QueryRun } from './run-loop.js';
@@ -30,6 +34,9 @@ const pipe = openParentPipe();
 const rpc = new RpcChannelEndpoint((msg) => pipe.send({ ch: 'rpc', msg }));
 const runsBySession = new Map<string, QueryRun>();
 let connector: Connector | undefined;
+let connectionConfig: ConnectionConfig | undefined;
+/** The SSH tunnel every database connection of this worker goes through, when the config has `ssh`. */
+let tunnel: SshTunnel | undefined;
 let shuttingDown = false;
 
 /**
@@ -70,12 +77,21 @@ const api: WorkerApi = {
     configureErrorDiagnostics(options.rawErrors === true, SECRET_CONFIG_PATHS.map((path) => secretValueAt(config, path)));
     const factory = await loadConnectorFactory(config.type);
     // The test-only type's connector reads the same fields as any other.
-    connector = factory(config as ConnectionConfig);
+    const publicConfig = config as ConnectionConfig;
+    const connectTimeoutMs = config.extra?.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    if (config.ssh && (config.type === 'postgres' || config.type === 'mysql')) {
+      // Opened lazily by the first connection that needs it; it dies with this worker (shutdown, or the process).
+      tunnel = new SshTunnel({ ssh: config.ssh, knownHostsPath: options.knownHostsPath, connectTimeoutMs });
+      routeThroughTunnel(publicConfig, tunnel);
+    }
+    await settlePreferredTls(publicConfig, connectTimeoutMs);
+    connectionConfig = publicConfig;
+    connector = factory(publicConfig);
     connector.onHealth?.((event) => {
       if (!shuttingDown) sendStream({ type: 'health', ...event });
     });
   },
-  test: () => requireConnector().testConnection(),
+  test: () => testConnectionHops(connectionConfig!, requireConnector(), tunnel),
   listSchemas: () => requireConnector().getMetadata(),
   listSchemasJson: async () => JSON.stringify(await requireConnector().getMetadata()),
   tableInfo: (tableName, schema) => requireConnector().tableInfo(tableName, schema),
@@ -116,6 +132,7 @@ const api: WorkerApi = {
     try {
       await connector?.close();
     } finally {
+      tunnel?.close();
       // After comlink has posted this call's reply (it does so in a later microtask).
       setImmediate(() => pipe.exitWhenFlushed(0));
     }

@@ -27,7 +27,7 @@ export interface ConnectionActorDeps {
   log: Logger;
   /** How long a worker gets to shut down cleanly before it is killed. */
   stopGraceMs?: number;
-  /** Given to every worker's init (fault injection, raw driver errors at debug level). */
+  /** Given to every worker's init (fault injection, raw driver errors at debug level, the pinned SSH host keys). */
   workerInit?: WorkerInitOptions;
 }
 

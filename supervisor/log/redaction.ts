@@ -11,6 +11,7 @@ const SECRET_FIELDS = [
   'sslKey',
   'sshPrivateKey',
   'sshPassphrase',
+  'sshPassword',
   'token',
   'authorization',
   'secret',
@@ -35,6 +36,7 @@ export const REDACT_PATHS: string[] = [
   'req.headers.authorization',
   'params.config.ssh.privateKey',
   'params.config.ssh.passphrase',
+  'params.config.ssh.password',
   'params.config.ssl.key',
 ];
 

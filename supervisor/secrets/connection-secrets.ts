@@ -1,6 +1,6 @@
 /**
  * The secret fields of a connection, defined once: protocol's SECRET_CONFIG_PATHS (`password`, `ssl.key`,
- * `ssh.privateKey`, `ssh.passphrase`). Everything here is derived from that list: the keys in the secret store
+ * `ssh.password`, `ssh.privateKey`, `ssh.passphrase`). Everything here is derived from that list: the keys in the secret store
  * (`connection/<id>/<path>`), splitting a config into what app.db may hold and what goes to the store, and joining
  * the two again when a worker connects. A new secret field is one more path in that list.
  */
@@ -21,7 +21,7 @@ export type ConnectionSecretsPatch = { [P in SecretConfigPath]?: string | null }
 /** A config without its secret fields: what app.db holds. */
 export type PublicConfig = Omit<ConnectionConfig, 'password' | 'ssl' | 'ssh'> & {
   ssl?: Omit<NonNullable<ConnectionConfig['ssl']>, 'key'>;
-  ssh?: Omit<NonNullable<ConnectionConfig['ssh']>, 'privateKey' | 'passphrase'>;
+  ssh?: Omit<NonNullable<ConnectionConfig['ssh']>, 'password' | 'privateKey' | 'passphrase'>;
 };
 
 export const CONNECTION_SECRET_PATHS: readonly SecretConfigPath[] = SECRET_CONFIG_PATHS;

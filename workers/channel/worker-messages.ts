@@ -27,6 +27,8 @@ export interface WorkerInitOptions {
    * secret of the config masked (workers/error-diagnostics.ts).
    */
   rawErrors?: boolean;
+  /** The pinned SSH host keys (`<dataDir>/known_hosts`); without it every SSH host is unknown. */
+  knownHostsPath?: string;
 }
 
 /** The request/response face of a connection worker (exposed with comlink). */
@@ -49,6 +51,7 @@ export interface WorkerApi {
   poolStats(): Promise<PoolStats>;
   shutdown(): Promise<void>;
 }
+
 
 export interface RunRequest {
   sessionId: string;

@@ -13,6 +13,7 @@ export const VALID_PARAMS: Record<MethodName, Record<string, unknown>> = {
   'connection.get': { id: 'c_1' },
   'connection.update': { id: 'c_1', config: { port: 5433 } },
   'connection.delete': { id: 'c_1' },
+  'connection.trustHostKey': { connectionId: 'c_1', fingerprint: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s' },
   'metadata.listSchemas': { connectionId: 'c_1' },
   'metadata.tableInfo': { connectionId: 'c_1', tableName: 'orders', schema: 'public' },
   'query.createSession': { connectionId: 'c_1' },

@@ -252,7 +252,8 @@ function codeOf(details: Record<string, unknown> | undefined): string | undefine
 function isConnectPhase(err: unknown): boolean {
   const code = (err as { code?: string } | null)?.code;
   const errno = (err as { errno?: number } | null)?.errno;
-  return ['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ER_ACCESS_DENIED_ERROR', 'ER_BAD_DB_ERROR'].includes(code ?? '') || errno === 1045 || errno === 1049;
+  const connectCodes = ['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ER_ACCESS_DENIED_ERROR', 'ER_BAD_DB_ERROR', 'HANDSHAKE_SSL_ERROR', 'HANDSHAKE_NO_SSL_SUPPORT'];
+  return err instanceof BridgeError || connectCodes.includes(code ?? '') || errno === 1045 || errno === 1049;
 }
 
 export function createMysqlConnector(config: ConnectionConfig): Connector {

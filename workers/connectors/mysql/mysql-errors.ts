@@ -6,6 +6,7 @@
 import { BridgeError } from '../../../protocol/errors.js';
 import type { ErrorCode } from '../../../protocol/index.js';
 import { compactDetails, firstCause, NETWORK_UNREACHABLE, targetFields, withExtraDetails, type ErrorTarget } from '../driver-errors.js';
+import { mapTlsFailure } from '../tls-errors.js';
 
 interface MysqlErrorLike {
   message?: string;
@@ -53,6 +54,8 @@ function messageOf(err: MysqlErrorLike): string {
 export function mapMysqlConnectError(raw: unknown, target: MysqlErrorTarget): BridgeError {
   if (raw instanceof BridgeError) return raw;
   const err = firstCause((raw ?? {}) as MysqlErrorLike);
+  const tls = mapTlsFailure(err, target);
+  if (tls) return tls;
   const errno = errnoOf(err);
   let code: ErrorCode;
   // mysql2's connectTimeout fires with code ETIMEDOUT; so does a TCP connect that the kernel gives up on.

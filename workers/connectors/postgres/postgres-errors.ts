@@ -6,6 +6,7 @@
 import { BridgeError } from '../../../protocol/errors.js';
 import type { ErrorCode } from '../../../protocol/index.js';
 import { compactDetails, firstCause, NETWORK_UNREACHABLE, targetFields, withExtraDetails, type ErrorTarget } from '../driver-errors.js';
+import { mapTlsFailure } from '../tls-errors.js';
 
 interface PgErrorLike {
   message?: string;
@@ -81,6 +82,8 @@ function messageOf(err: PgErrorLike): string {
 export function mapPgConnectError(raw: unknown, target: PgErrorTarget): BridgeError {
   if (raw instanceof BridgeError) return raw;
   const err = firstCause((raw ?? {}) as PgErrorLike);
+  const tls = mapTlsFailure(err, target);
+  if (tls) return tls;
   let code: ErrorCode;
   if (isConnectTimeout(err) || isConnectTimeout((raw ?? {}) as PgErrorLike)) code = 'DB_TIMEOUT';
   else if (err.code !== undefined && NETWORK_UNREACHABLE.has(err.code)) code = 'DB_CONN_REFUSED';
