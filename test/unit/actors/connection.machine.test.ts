@@ -20,7 +20,9 @@ function connectionHarness(startResults: Array<'ok' | 'fail'> = []) {
         effects.push('start');
         if (startResults.shift() === 'fail') throw new Error('spawn failed');
       }),
-      stopWorker: fromPromise(async () => void effects.push('stop')),
+      stopWorker: fromPromise<void>(async () => {
+        effects.push('stop');
+      }),
     },
   });
   const actor = createActor(machine, { clock }).start();
