@@ -23,6 +23,8 @@ export interface SessionRun {
   timeoutMs?: number;
   rows: number;
   batchesRelayed: number;
+  /** Page mode: the pages asked of the worker so far (the first with the run, one per fetchMore). */
+  pagesAsked: number;
   /** The worker generation the run was started on (null until a worker was acquired for it). */
   generation: number | null;
   isolation: WorkerIsolation | null;
@@ -70,6 +72,7 @@ export function newRun(runId: string, sql: string, opts: RunOptions, startedAt: 
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
     rows: 0,
     batchesRelayed: 0,
+    pagesAsked: opts.mode === 'page' ? 1 : 0,
     generation: null,
     isolation: null,
     cancelRequested: false,

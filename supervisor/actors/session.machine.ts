@@ -10,7 +10,7 @@
  * once per run, so each accepted run gets exactly one `finishRun` (its one `query.done`). Events of another runId
  * are ignored, so a late message from an old run can never touch the current one.
  */
-import { and, assign, fromPromise, setup } from 'xstate';
+import { assign, fromPromise, setup } from 'xstate';
 import type { WorkerIsolation } from '../../protocol/index.js';
 import { blockedWorkerMachine, PROBE_ANSWER_MS, type WorkerBlockedEvent } from './blocked-worker.machine.js';
 import { cancelled, endRun, failedStart, killWorker, stoppable, workerEnded, workerExited } from './session-actions.js';
@@ -43,6 +43,7 @@ export const sessionMachine = setup({
     notifyClosed: () => undefined,
     requestCancel: assign({ run: ({ context }) => ({ ...context.run!, cancelRequested: true }) }),
     forgetRun: assign({ run: null }),
+    askPage: assign(({ context: { run } }) => ({ run: { ...run!, pagesAsked: run!.pagesAsked + 1 } })),
     /** The session's client is leased on this worker generation. */
     leased: assign((_, { generation }: { generation: number }) => ({ leasedOn: generation })),
     /** The run will start on this worker generation, where the session's client is now leased. */
@@ -63,7 +64,8 @@ export const sessionMachine = setup({
     isCurrentRun: ({ context, event }) => 'runId' in event && event.runId === context.run?.runId,
     isRunsWorker: ({ context, event }) => event.type === 'WORKER_EXITED' && event.generation === context.run?.generation,
     cancelRequested: ({ context }) => context.run?.cancelRequested === true,
-    pageMode: ({ context }) => context.run?.pageMode === true,
+    /** Page mode, and every page asked for has been relayed: the cursor waits for the client. */
+    pageDelivered: ({ context: { run } }) => run?.pageMode === true && run.batchesRelayed >= run.pagesAsked,
     inProcessWorker: ({ context }) => context.run?.isolation === 'process',
     stopsRunFirst: ({ context }) => context.stopping !== null,
     stoppingInProcess: ({ context }) => context.stopping?.isolation === 'process',
@@ -92,7 +94,7 @@ export const sessionMachine = setup({
         WORKER_EXITED: { guard: 'isRunsWorker', target: 'idle', actions: endRun(workerExited) },
         CLOSE: { target: 'closing', actions: ['rememberStopping', ...endRun(cancelled)] },
         BATCH: { guard: 'isCurrentRun', actions: ['countBatch', 'relayBatch'] },
-        FETCH: { actions: 'requestPage' },
+        FETCH: { actions: ['askPage', 'requestPage'] },
       },
       states: {
         acquiring: {
@@ -130,12 +132,10 @@ export const sessionMachine = setup({
               initial: 'flowing',
               on: {
                 CANCEL: 'cancelling',
-                // Stream mode falls through to the targetless BATCH of `active`: no timer per batch.
-                BATCH: { guard: and(['isCurrentRun', 'pageMode']), target: '.delivered', actions: ['countBatch', 'relayBatch'] },
-                FETCH: { target: '.flowing', actions: 'requestPage' },
+                FETCH: { target: '.flowing', actions: ['askPage', 'requestPage'] },
               },
               states: {
-                flowing: {},
+                flowing: { always: { guard: 'pageDelivered', target: 'delivered' } },
                 /** Page mode: a page was relayed. A run that waits for the next fetchMore counts as idle. */
                 delivered: {
                   after: { idleTimeout: { target: '#session.closing', actions: ['logIdleClose', 'rememberStopping', ...endRun(cancelled)] } },

@@ -16,11 +16,13 @@ function connectionHarness(startResults: Array<'ok' | 'fail'> = []) {
   const effects: string[] = [];
   const machine = connectionMachine.provide({
     actors: {
-      startWorker: fromPromise<void>(async () => {
+      startWorker: fromPromise(async () => {
         effects.push('start');
         if (startResults.shift() === 'fail') throw new Error('spawn failed');
       }),
-      stopWorker: fromPromise<void>(async () => { effects.push('stop'); }),
+      stopWorker: fromPromise<void>(async () => {
+        effects.push('stop');
+      }),
     },
   });
   const actor = createActor(machine, { clock }).start();

@@ -18,8 +18,10 @@ export interface HarnessOptions {
   cancelAcks?: boolean;
   /** The worker answers the watchdog's probe. */
   probeAnswers?: boolean;
-  /** acquireWorker waits for `release()` (a worker still starting). */
+  /** acquireWorker waits for `releaseAcquire()` (a worker still starting). */
   holdAcquire?: boolean;
+  /** startRun waits for `releaseStart()` (the worker's answer still on its way while its batches arrive). */
+  holdStart?: boolean;
   openFails?: boolean;
 }
 
@@ -34,6 +36,8 @@ export function sessionHarness(options: HarnessOptions = {}) {
   const kills: string[] = [];
   let releaseAcquire: () => void = () => undefined;
   const acquireHeld = new Promise<void>((resolve) => (releaseAcquire = resolve));
+  let releaseStart: () => void = () => undefined;
+  const startHeld = new Promise<void>((resolve) => (releaseStart = resolve));
 
   const machine = sessionMachine.provide({
     actors: {
@@ -46,7 +50,10 @@ export function sessionHarness(options: HarnessOptions = {}) {
         if (options.holdAcquire) await acquireHeld;
         return { generation: 1, isolation };
       }),
-      startRun: fromPromise(async ({ input }) => void effects.push(`start ${input.run.runId}`)),
+      startRun: fromPromise(async ({ input }) => {
+        effects.push(`start ${input.run.runId}`);
+        if (options.holdStart) await startHeld;
+      }),
       cancelRun: fromPromise(({ input }) => {
         effects.push(`cancel ${input.runId}`);
         return cancelAcks ? Promise.resolve() : never;
@@ -88,6 +95,7 @@ export function sessionHarness(options: HarnessOptions = {}) {
     state,
     until,
     releaseAcquire,
+    releaseStart,
     send: (event: SessionEvent) => actor.send(event),
     run(opts: Partial<RunOptions> = {}): string {
       const runId = `r${++runs}`;

@@ -222,6 +222,19 @@ describe('session machine: page mode', () => {
     expect(h.effects.slice(-3)).toEqual([`cancel ${runId}`, 'release 1', 'closed']);
   });
 
+  it('a first page that overtook the worker’s answer to startRun still arms the unfetched-cursor timeout', async () => {
+    const h = sessionHarness({ holdStart: true });
+    await h.until((s) => s === 'idle');
+    const runId = h.run({ mode: 'page' });
+    await waitFor(h.actor, (s) => s.matches({ active: 'starting' }), { timeout: 500 });
+    h.batch(runId, '{"page":1}');
+    h.releaseStart();
+    await waitFor(h.actor, (s) => s.matches({ active: { started: { running: 'delivered' } } }), { timeout: 500 });
+    h.clock.increment(IDLE_MS);
+    await waitFor(h.actor, (s) => s.status === 'done', { timeout: 500 });
+    expect(h.outcomes).toEqual([{ runId, status: 'cancelled' }]);
+  });
+
   it('a stream-mode run is never closed for idleness, however long between batches', async () => {
     const h = sessionHarness();
     await h.until((s) => s === 'idle');
