@@ -18,7 +18,8 @@ export interface DebugState {
   sessions: Array<{ sessionId: string; connectionId: string; clientId: string; state: string; runId?: string }>;
   jobs: unknown[];
   schedules: unknown[];
-  pools: Array<{ connectionId: string; total?: number; idle?: number; waiting?: number }>;
+  /** `total`/`idle`/`waiting`: the connection's small pool; `sessions`: the sessions' own connections, outside it. */
+  pools: Array<{ connectionId: string; total?: number; idle?: number; waiting?: number; sessions?: number }>;
 }
 
 export type ConnectorStatus = 'starting' | 'ready' | 'restarting' | 'crashed' | 'closed';

@@ -82,8 +82,8 @@ export interface Connector {
   closeSession(sessionId: string): Promise<void>;
   /** Subscribes to server health events; connectors without a pool (or a server) may not implement it. */
   onHealth?(listener: HealthListener): void;
-  /** Pool statistics for debug.dumpState. */
-  poolStats?(): { total?: number; idle?: number; waiting?: number };
+  /** Pool statistics for debug.dumpState; `sessions` counts the sessions' own connections, outside the pool. */
+  poolStats?(): { total?: number; idle?: number; waiting?: number; sessions?: number };
   close(): Promise<void>;
 }
 
