@@ -9,10 +9,13 @@ export interface PingResult {
 }
 
 /** A connection pool's occupancy as its driver reports it; a field the driver does not know is left out. */
+/** `total`/`idle`/`waiting`: the connection's small pool (metadata, tests, cancels); `sessions`: the database
+ * connections its query sessions hold outside that pool. */
 export interface PoolStats {
   total?: number;
   idle?: number;
   waiting?: number;
+  sessions?: number;
 }
 
 /** One connection's worker in debug.dumpState. */

@@ -83,7 +83,7 @@ export interface Connector {
   closeSession(sessionId: string): Promise<void>;
   /** Subscribes to server health events; connectors without a pool (or a server) may not implement it. */
   onHealth?(listener: HealthListener): void;
-  /** Pool statistics for debug.dumpState. */
+  /** Pool statistics for debug.dumpState; `sessions` counts the sessions' own connections, outside the pool. */
   poolStats?(): PoolStats;
   close(): Promise<void>;
 }

@@ -91,6 +91,13 @@ export class ServerSessions<S extends ServerSession<R>, R extends ServerRunState
     return [...this.#sessions.keys()];
   }
 
+  /** Database connections the sessions hold (or are opening) right now, for debug.dumpState. */
+  connectionCount(): number {
+    let live = this.#opening;
+    for (const session of this.#sessions.values()) if (!session.lost) live++;
+    return live;
+  }
+
   /**
    * Runs `read` as the session's one run: SESSION_BUSY while another is running, the connection's earlier failure if
    * it has one, and only after a previous run's cancel has reached the server. `opts.signal` cancels the run.

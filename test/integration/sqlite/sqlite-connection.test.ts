@@ -29,6 +29,21 @@ describe('SQLite connection', () => {
     }
   });
 
+  it('opens sessions up to extra.maxSessions, answers SESSION_LIMIT past it, and a closed session frees its slot', async () => {
+    fx = sqliteFixture('create table a (x)');
+    const limited = createSqliteConnector({ name: 'x', type: 'sqlite', database: fx.path, extra: { maxSessions: 2 } });
+    try {
+      await limited.openSession('s1');
+      await limited.openSession('s2');
+      expect(await rejection(limited.openSession('s3'))).toMatchObject({ code: 'SESSION_LIMIT', details: { maxSessions: 2 } });
+      await limited.closeSession('s1');
+      await limited.openSession('s3');
+      expect(await runAll(limited, 's3', 'select 1')).toHaveLength(1);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('a file that is not a database fails testConnection with SQLITE_NOTADB', async () => {
     fx = sqliteFixture('');
     const path = join(fx.dir, 'text.db');

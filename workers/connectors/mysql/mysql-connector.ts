@@ -152,9 +152,10 @@ class MysqlConnector implements Connector {
     return this.#sessions.close(sessionId);
   }
 
-  poolStats(): { total: number; idle: number; waiting: number } {
+  poolStats(): { total: number; idle: number; waiting: number; sessions: number } {
     const pool = this.#pool as unknown as PoolInternals;
-    return { total: pool._allConnections.length, idle: pool._freeConnections.length, waiting: pool._connectionQueue.length };
+    const sessions = this.#sessions.connectionCount();
+    return { total: pool._allConnections.length, idle: pool._freeConnections.length, waiting: pool._connectionQueue.length, sessions };
   }
 
   onHealth(listener: HealthListener): void {

@@ -137,8 +137,9 @@ class PostgresConnector implements Connector {
     return this.#sessions.close(sessionId);
   }
 
-  poolStats(): { total: number; idle: number; waiting: number } {
-    return { total: this.#pool.totalCount, idle: this.#pool.idleCount, waiting: this.#pool.waitingCount };
+  poolStats(): { total: number; idle: number; waiting: number; sessions: number } {
+    const pool = this.#pool;
+    return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, sessions: this.#sessions.connectionCount() };
   }
 
   onHealth(listener: HealthListener): void {
