@@ -24,6 +24,7 @@ import { openAppDb, type Db } from './store/app-store.js';
 import { joinSecrets } from './store/connection-secrets.js';
 import { ConnectionsRepo } from './store/connections-repo.js';
 import { HistoryRepo } from './store/history-repo.js';
+import { JobSystem, type JobSystemOptions } from './jobs/job-system.js';
 import { startHttpServer, type RunningHttpServer } from './transports/http-server.js';
 import { OVERSIZED_MESSAGE, type Transport } from './transports/transport.js';
 
@@ -46,6 +47,8 @@ export interface BridgeOptions {
   keychainService?: string;
   sessionIdleTimeoutMs?: number;
   cancelGraceMs?: number;
+  /** Backups, restores, exports and schedules (concurrency, tool folders, extra backup folders). */
+  jobs?: JobSystemOptions;
   version: string;
 }
 
@@ -84,13 +87,22 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     log.info(event, 'connector status');
     clients.broadcast('connector.status', event);
   };
-  const connections = new ConnectionRegistry({
-    // A connection without stored credentials never touches the secret store (which may be locked).
-    loadConfig: async (id) =>
-      repo.get(id).storedCredentials ? joinSecrets(repo.publicConfig(id), await secrets.getConnectionSecrets(id)) : repo.publicConfig(id),
-    emitStatus,
-    log,
-  });
+  // A connection without stored credentials never touches the secret store (which may be locked).
+  const loadConfig = async (id: string) =>
+    repo.get(id).storedCredentials ? joinSecrets(repo.publicConfig(id), await secrets.getConnectionSecrets(id)) : repo.publicConfig(id);
+  const connections = new ConnectionRegistry({ loadConfig, emitStatus, log });
+  const jobs = new JobSystem(
+    {
+      db,
+      dataDir: opts.dataDir,
+      repo,
+      loadConfig,
+      closeConnection: (id) => connections.close(id),
+      broadcast: (event, params) => clients.broadcast(event, params as never),
+      log,
+    },
+    opts.jobs,
+  );
   const sessions = new SessionRegistry({
     clients,
     history,
@@ -106,12 +118,14 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       ...connectionHandlers({ repo, vault: secrets, connections, sessions, faultInjection: opts.faultInjection }),
       ...queryHandlers({ repo, connections, sessions, history }),
       ...secretHandlers(secrets),
-      ...healthHandlers({ version: opts.version, startedAt, clients, connections, sessions }),
+      ...jobs.handlers(),
+      ...healthHandlers({ version: opts.version, startedAt, clients, connections, sessions, jobs }),
     },
     log,
   );
 
   if (opts.sample) ensureSampleConnection({ db, repo, dataDir: opts.dataDir, log });
+  jobs.start();
 
   const attach = (transport: Transport): void => {
     const client = clients.add(transport);
@@ -140,6 +154,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       log: (level, obj, msg) => log[level](obj, msg),
     });
   } catch (error) {
+    await jobs.close();
     db.close();
     await closeLogger(log);
     throw error;
@@ -150,6 +165,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     (closing ??= (async () => {
       log.info('shutting down');
       await sessions.closeWhere(() => true);
+      await jobs.close();
       await connections.closeAll();
       await http.close();
       clients.closeAll('bridge shutting down');

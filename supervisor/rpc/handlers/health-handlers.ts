@@ -2,6 +2,7 @@
 import type { DebugState } from '../../../protocol/index.js';
 import type { ConnectionRegistry } from '../../actors/connection-registry.js';
 import type { SessionRegistry } from '../../actors/session-registry.js';
+import type { JobSystem } from '../../jobs/job-system.js';
 import type { ClientRegistry } from '../client-registry.js';
 import type { HandlerTable } from '../router.js';
 
@@ -11,6 +12,7 @@ export interface HealthHandlerDeps {
   clients: ClientRegistry;
   connections: ConnectionRegistry;
   sessions: SessionRegistry;
+  jobs: Pick<JobSystem, 'debugState'>;
 }
 
 export function healthHandlers(deps: HealthHandlerDeps): HandlerTable {
@@ -47,8 +49,7 @@ export function healthHandlers(deps: HealthHandlerDeps): HandlerTable {
           state: s.state,
           ...(s.runId ? { runId: s.runId } : {}),
         })),
-        jobs: [],
-        schedules: [],
+        ...deps.jobs.debugState(),
         pools,
       };
     },
