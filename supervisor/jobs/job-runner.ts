@@ -182,19 +182,21 @@ export class JobRunner {
       rmSync(partial, { force: true });
     }
     let renamed = false;
+    // Progress only grows, also on this side: the port and piscina's result are two channels, so the task's last
+    // message may arrive after its result; the 100 is reported here once the task succeeded.
+    let last = -1;
+    const report = (percent: number, status: string, message?: string) => {
+      if (percent <= last) return;
+      last = percent;
+      this.deps.store.setProgress(job.id, percent);
+      this.deps.progress({ jobId: job.id, kind: job.kind, percent, status, ...(message ? { message } : {}) });
+    };
     try {
       const outcome = await this.deps.pool.run(build(partial ?? ''), signal, (message) => {
-        if (message.type !== 'progress') return;
-        this.deps.store.setProgress(job.id, message.percent);
-        this.deps.progress({
-          jobId: job.id,
-          kind: job.kind,
-          percent: message.percent,
-          status: message.status,
-          ...(message.message ? { message: message.message } : {}),
-        });
+        if (message.type === 'progress' && message.percent < 100) report(message.percent, message.status, message.message);
       });
       if (!outcome.ok) throw BridgeError.from(outcome.error);
+      report(100, 'done');
       if (partial && finalPath) {
         await hooks.beforeRename?.();
         renameSync(partial, finalPath);

@@ -55,11 +55,13 @@ export async function dumpWithDriver(task: BackupTaskInput, channel: TaskChannel
 export async function loadWithDriver(task: RestoreTaskInput, channel: TaskChannel): Promise<TaskResult> {
   const total = statSync(task.inPath).size || 1;
   const counter = new HashingCounter((bytes) => channel.progress(10 + 89 * (bytes / total), 'restoring'));
-  const lines = createInterface({ input: createReadStream(task.inPath, { highWaterMark: 1 << 20 }).pipe(counter).pipe(createGunzip()), crlfDelay: Infinity });
   const run = await openRunner(task);
   let statement: string[] = [];
+  // Opened only now: readline reads from the start, and lines emitted before the loop below would be lost.
+  let lines: ReturnType<typeof createInterface> | undefined;
   try {
     await run.begin();
+    lines = createInterface({ input: createReadStream(task.inPath, { highWaterMark: 1 << 20 }).pipe(counter).pipe(createGunzip()), crlfDelay: Infinity });
     for await (const line of lines) {
       if (channel.signal.aborted) throw cancelled();
       if (line !== STATEMENT_END) {
@@ -76,7 +78,7 @@ export async function loadWithDriver(task: RestoreTaskInput, channel: TaskChanne
     if (error instanceof BridgeError) throw error;
     throw new BridgeError('RESTORE_FAILED', `restore failed: ${(error as Error).message}`);
   } finally {
-    lines.close();
+    lines?.close();
     await run.close();
   }
   channel.progress(100, 'done');
