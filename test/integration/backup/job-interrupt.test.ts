@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromUrl, testDatabase } from '../../helpers/databases.js';
 import type { TestClient } from '../../helpers/clients.js';
 import { adminClient, createTestDatabase, dropTestDatabase } from '../postgres/pg-fixture.js';
-import { BUILT, jobDone, startJobBridge, type JobBridge } from './job-harness.js';
+import { BUILT, jobDone, startJobBridge } from './job-harness.js';
 
 const pg = await testDatabase('postgres');
 const DB = `dbv_bk_int_${randomBytes(4).toString('hex')}`;

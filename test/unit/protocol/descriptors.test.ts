@@ -6,7 +6,7 @@ import { VALID_PARAMS, wrongTypeFor } from './method-examples.js';
 import { paramsByPosition, positionalArgs } from './params-by-position.js';
 
 /** Methods the bridge serves beyond PROTOCOL.md's table (documented as additions in docs/api.md). */
-const ADDITIONS_TO_PROTOCOL_MD = ['history.list'];
+const ADDITIONS_TO_PROTOCOL_MD = ['history.list', 'backup.export'];
 
 const byName = new Map(METHOD_LIST.map((m) => [m.method, m]));
 
