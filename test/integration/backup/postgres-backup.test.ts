@@ -106,4 +106,23 @@ describe.skipIf(pg.skip || (!BUILT && process.env.CI !== 'true'))('PostgreSQL ba
       error: { code: 'INVALID_PARAMS' },
     });
   });
+
+  it('falls back to the driver-level export when no pg_dump was found at start, and says TOOL_NOT_FOUND only for via: tool', async () => {
+    // A bridge whose PATH holds no tools (node itself is started by absolute path).
+    const bare = await startJobBridge({ env: { PATH: '/nonexistent' } });
+    try {
+      const id = (await bare.client.call('connection.create', { config: { ...configFromUrl(pg.url!), name: 'no tools', type: 'postgres', database: SOURCE } })).id;
+      const { jobId } = await bare.client.call('backup.create', { connectionId: id, options: {} });
+      const done = await jobDone(bare.client, jobId);
+      expect(done.status, JSON.stringify(done.error)).toBe('success');
+      expect(done.metadata).toMatchObject({ format: 'driver-sql-gz', tool: 'driver', toolVersion: null });
+      expect(await bare.client.request('backup.create', { connectionId: id, options: { via: 'tool' } })).toMatchObject({ ok: false, error: { code: 'TOOL_NOT_FOUND' } });
+      // Its own backup restores without any tool.
+      const restore = await bare.client.call('backup.restore', { backupId: done.metadata!.id });
+      expect((await jobDone(bare.client, restore.jobId)).status).toBe('success');
+      expect(await pgSnapshot(pg.url!, SOURCE)).toEqual(original);
+    } finally {
+      await bare.stop();
+    }
+  });
 });

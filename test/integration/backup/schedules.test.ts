@@ -124,6 +124,8 @@ describe.skipIf(!BUILT && process.env.CI !== 'true')('backup schedules', () => {
     const keys = jobs.filter((j) => j.scheduleId).map((j) => `${j.scheduleId}@${j.scheduledFor}`);
     expect(new Set(keys).size).toBe(keys.length);
 
+    const dump = await jb.client.call('debug.dumpState', {});
+    expect((dump.schedules as Array<{ id: string }>).map((s) => s.id).sort()).toEqual(Object.values(ids).sort());
     const schedules: Schedule[] = await jb.client.call('schedule.list', { connectionId });
     for (const s of schedules) {
       expect(ms(s.nextRunAt)).toBeGreaterThan(Date.now() - 2000);
