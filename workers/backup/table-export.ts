@@ -8,6 +8,7 @@ import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
 import Database from 'better-sqlite3';
+import type pg from 'pg';
 import Cursor from 'pg-cursor';
 import { BridgeError } from '../../protocol/errors.js';
 import { fsyncPath, HashingCounter, openOutput } from './hashing-sink.js';
@@ -18,7 +19,8 @@ import type { ExportTaskInput, TaskResult } from './task-types.js';
 import { cancelled } from './tool-process.js';
 
 const CHUNK_CHARS = 64 * 1024;
-const CURSOR_ROWS = 2000;
+const CURSOR_ROWS = 5000;
+const RAW_TEXT = { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig;
 
 type RowSource = { columns: string[]; rows: AsyncIterable<unknown[]> | Iterable<unknown[]>; total: number; close(): Promise<void> };
 
@@ -67,7 +69,9 @@ async function openSource(task: ExportTaskInput): Promise<RowSource> {
     const client = await pgClient(task.conn);
     const sql = 'sql' in task.source ? task.source.sql : `SELECT * FROM ${pgName(task.source)}`;
     const total = Number((await client.query(`SELECT count(*)::text AS n FROM (${sql}) AS counted`)).rows[0].n);
-    const cursor = client.query(new Cursor(sql, [], { rowMode: 'array' }));
+    // CSV takes PostgreSQL's own text form of every value (as COPY … CSV writes it), skipping the driver's parsing
+    // into Dates and numbers only to print them again; JSON lines keeps the parsed types.
+    const cursor = client.query(new Cursor(sql, [], { rowMode: 'array', ...(task.format === 'csv' ? { types: RAW_TEXT } : {}) }));
     const first = await cursor.read(CURSOR_ROWS);
     const columns = ((cursor as unknown as { _result?: { fields?: Array<{ name: string }> } })._result?.fields ?? []).map((f) => f.name);
     async function* rows(): AsyncIterable<unknown[]> {
@@ -122,16 +126,18 @@ function text(value: unknown): string | null {
   return String(value);
 }
 
+const NEEDS_QUOTES = /[",\r\n]/;
+
 function csvLine(row: unknown[]): string {
-  return (
-    row
-      .map((value) => {
-        const t = text(value);
-        if (t === null) return '';
-        return /[",\r\n]/.test(t) || t === '' ? `"${t.replaceAll('"', '""')}"` : t;
-      })
-      .join(',') + '\r\n'
-  );
+  let line = '';
+  for (let i = 0; i < row.length; i++) {
+    if (i > 0) line += ',';
+    const value = row[i];
+    const t = typeof value === 'string' ? value : text(value);
+    if (t === null) continue;
+    line += t === '' || NEEDS_QUOTES.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
+  }
+  return `${line}\r\n`;
 }
 
 function jsonLine(columns: string[]): (row: unknown[]) => string {
