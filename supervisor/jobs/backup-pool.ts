@@ -13,6 +13,7 @@ import type { SupervisorMessage, TaskInput, TaskMessage, TaskOutcome } from '../
 const fromSource = import.meta.url.endsWith('.ts');
 const TASK_URL = new URL(`../../workers/backup/backup-task.${fromSource ? 'ts' : 'js'}`, import.meta.url);
 const CANCEL_GRACE_MS = 5000;
+const BACKUP_THREAD_YOUNG_GEN_MB = 48;
 
 export type TaskWithoutPort = TaskInput extends infer T ? (T extends TaskInput ? Omit<T, 'port'> : never) : never;
 
@@ -29,6 +30,9 @@ export class BackupPool {
       minThreads: 0,
       maxThreads: Math.max(1, maxThreads),
       idleTimeout: idleTimeoutMs,
+      // The supervisor's 4 MB semi-space (supervisor/node-flags.ts) would apply to these threads too; an export builds
+      // ~60 MB of short-lived strings per million rows, so its threads get a normal young generation.
+      resourceLimits: { maxYoungGenerationSizeMb: BACKUP_THREAD_YOUNG_GEN_MB },
     });
   }
 

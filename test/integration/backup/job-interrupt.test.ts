@@ -66,12 +66,19 @@ describe.skipIf(pg.skip || (!BUILT && process.env.CI !== 'true'))('jobs that do 
   });
 
   it('cancel mid-backup: the tool process is gone, no partial file remains, the job is cancelled', async () => {
-    const jb = await startJobBridge();
+    // Its own keychain service (or, without a keychain, the encrypted file under a master password) for the password.
+    const jb = await startJobBridge({ env: { DBV_KEYCHAIN_SERVICE: `dbv-test-jobs-${randomBytes(4).toString('hex')}`, DBV_MASTER_PASSWORD: 'jobs-test-master' } });
+    let connectionId: string | undefined;
     try {
-      const connectionId = (await jb.client.call('connection.create', { config: config as never })).id;
+      // The server trusts local connections, so any password works; it must reach pg_dump by its environment only.
+      const password = `pw-probe-${randomBytes(6).toString('hex')}`;
+      connectionId = (await jb.client.call('connection.create', { config: { ...config, password } as never })).id;
       const { jobId } = await jb.client.call('backup.create', { connectionId, options: {} });
       const pid = await toolPidOf(jb.client, jobId);
       expect(alive(pid)).toBe(true);
+      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).not.toContain(password);
+      expect(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toContain(`PGPASSWORD=${password}`);
+      expect(readFileSync(join(jb.bridge.dataDir, 'app.db')).includes(password)).toBe(false);
       const backupsDir = join(jb.bridge.dataDir, 'backups');
       await until('the partial file', () => (filesUnder(backupsDir).some((f) => f.endsWith('.partial')) ? true : undefined));
       expect(await jb.client.call('job.cancel', { jobId })).toEqual({ cancelled: true });
@@ -82,6 +89,8 @@ describe.skipIf(pg.skip || (!BUILT && process.env.CI !== 'true'))('jobs that do 
       expect(await jb.client.call('job.cancel', { jobId })).toEqual({ cancelled: false });
       expect(await jb.client.call('backup.list', { connectionId })).toEqual([]);
     } finally {
+      // Deleting the connection deletes its password from the keychain.
+      if (connectionId) await jb.client.call('connection.delete', { id: connectionId }).catch(() => undefined);
       await jb.stop();
     }
   }, 90_000);
