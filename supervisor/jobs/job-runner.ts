@@ -141,7 +141,8 @@ export class JobRunner {
     const tool = restoreTool(backup.format, await this.deps.tools);
     const conn = taskConnection(config);
     if (backup.engine !== 'sqlite') {
-      await this.#runTask(job, null, signal, () => ({ kind: 'restore', jobId: job.id, conn, inPath: backup.path, format: backup.format, sha256: backup.sha256, ...(tool ? { tool } : {}) }));
+      const clean = params.options.dropExisting !== false;
+      await this.#runTask(job, null, signal, () => ({ kind: 'restore', jobId: job.id, conn, inPath: backup.path, format: backup.format, sha256: backup.sha256, clean, ...(tool ? { tool } : {}) }));
       return {};
     }
     // SQLite: the restored database is built as a new file, then swapped in while the connection's worker is stopped.

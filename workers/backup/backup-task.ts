@@ -50,7 +50,7 @@ async function restore(task: RestoreTaskInput, channel: TaskChannel): Promise<Ta
   if (task.format === 'sqlite-db') return sqliteRestore(task, channel);
   if (task.format === 'driver-sql-gz') return loadWithDriver(task, channel);
   if (task.format === 'mysql-sql-gz') return mysqlRestore(task, channel);
-  return pgRestore(task, channel, true);
+  return pgRestore(task, channel, task.clean !== false);
 }
 
 function toShape(error: unknown, fallback: 'BACKUP_FAILED' | 'RESTORE_FAILED'): BridgeErrorShape {

@@ -49,6 +49,8 @@ export interface RestoreTaskInput extends TaskBase {
   tool?: ResolvedTool;
   /** SQLite: the new database file to build (the supervisor swaps it in). */
   outPath?: string;
+  /** pg_restore: drop the backup's objects before recreating them (default true; RestoreOptions.dropExisting). */
+  clean?: boolean;
 }
 
 export interface ExportTaskInput extends TaskBase {
