@@ -52,17 +52,26 @@ async function ensureDatabase(rows: number, log: (line: string) => void): Promis
   await db.end();
 }
 
-function waitDone(ctx: BenchContext, jobId: string): Promise<Record<string, any>> {
+/** The parts of backup.done this benchmark reads. */
+interface Done {
+  jobId: string;
+  status: string;
+  error?: unknown;
+  metadata: { id: string };
+  export: { path: string; rows: number; size: number };
+}
+
+function waitDone(ctx: BenchContext, jobId: string): Promise<Done> {
   return new Promise((resolve) => {
     const off = ctx.client.on('backup.done', (params) => {
       if (params.jobId !== jobId) return;
       off();
-      resolve(params);
+      resolve(params as unknown as Done);
     });
   });
 }
 
-async function viaBridge(ctx: BenchContext, method: 'backup.create' | 'backup.export', params: Record<string, unknown>): Promise<{ ms: number; done: Record<string, any> }> {
+async function viaBridge(ctx: BenchContext, method: 'backup.create' | 'backup.export', params: Record<string, unknown>): Promise<{ ms: number; done: Done }> {
   const started = performance.now();
   const { jobId } = await ctx.client.call<{ jobId: string }>(method, params);
   const done = await waitDone(ctx, jobId);
