@@ -106,6 +106,12 @@ export class JobQueue {
   }
 
   #record(job: JobRecord, status: JobStatus, error: BridgeErrorShape | null, outcome: JobOutcome | null): void {
+    // A graceful shutdown interrupts like a crash does: a job that asked for it runs once more at the next start.
+    if (status === 'interrupted' && retryAsked(job) && this.opts.store.get(job.id).attempts < 2) {
+      this.opts.store.requeue(job.id);
+      this.opts.onStatus({ jobId: job.id, kind: job.kind, status: 'queued' }, job, null);
+      return;
+    }
     if (status === 'running') this.opts.store.markRunning(job.id);
     else this.opts.store.finish(job.id, status, error, outcome?.commit);
     const event: JobStatusEvent = { jobId: job.id, kind: job.kind, status, ...(error && status === 'failed' ? { error } : {}) };

@@ -110,6 +110,11 @@ export class JobStore {
     })();
   }
 
+  /** A job the bridge's shutdown interrupted, queued again for the next start (its options asked for a retry). */
+  requeue(id: string): void {
+    this.db.prepare("UPDATE jobs SET status = 'queued', error = NULL, finished_at = NULL, partial_path = NULL, progress = 0 WHERE id = ?").run(id);
+  }
+
   /**
    * At start: every job still `running` was running when the bridge died. Each becomes `interrupted`; those whose
    * options ask for it (and that have not been retried yet) are queued again. Returns the rewritten jobs, with the

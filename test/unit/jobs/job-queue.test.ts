@@ -106,4 +106,17 @@ describe('JobQueue', () => {
     expect(t.store.list('running')).toEqual([]);
     expect(fresh.live().map((a) => a.id)).toEqual([retry.id]);
   });
+
+  it('on close, running jobs end interrupted (queued again once when their options ask) and queued ones stay queued', async () => {
+    const t = setup(2);
+    const plain = t.queue.submit({ kind: 'backup', connectionId: 'c', params: { options: {} } })!.id;
+    const retry = t.queue.submit({ kind: 'backup', connectionId: 'c', params: { options: { retryOnInterrupt: true } } })!.id;
+    const waiting = t.queue.submit({ kind: 'backup', connectionId: 'c', params: { options: {} } })!.id;
+    await t.flush();
+    await t.queue.close();
+    expect(t.store.get(plain).status).toBe('interrupted');
+    expect(t.store.get(retry)).toMatchObject({ status: 'queued', attempts: 1, finishedAt: null });
+    expect(t.store.get(waiting).status).toBe('queued');
+    expect(t.started).toEqual([plain, retry]);
+  });
 });
