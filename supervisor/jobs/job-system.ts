@@ -97,6 +97,7 @@ export class JobSystem {
       backups: this.backups,
       queue: this.queue,
       log: deps.log,
+      connectionExists: (id) => deps.repo.find(id) !== undefined,
       ...(deps.now ? { now: deps.now } : {}),
     });
   }

@@ -22,6 +22,8 @@ export interface SchedulerOptions {
   backups: BackupsRepo;
   queue: JobQueue;
   log: Logger;
+  /** A schedule whose connection was deleted enqueues nothing (its runs pass by, logged). */
+  connectionExists: (connectionId: string) => boolean;
   now?: () => Date;
 }
 
@@ -86,6 +88,11 @@ export class Scheduler {
     const rule = parseCron(schedule.cron, schedule.timezone);
     const next = schedule.nextRunAt ? new Date(schedule.nextRunAt) : null;
     const plan = planDueRuns(next, schedule.misfire, now, (from) => rule.nextAfter(from));
+    if (plan.runs.length > 0 && !this.opts.connectionExists(schedule.connectionId)) {
+      this.opts.log.warn({ scheduleId: schedule.id, connectionId: schedule.connectionId }, 'scheduled backup of a deleted connection not run');
+      plan.skipped += plan.runs.length;
+      plan.runs = [];
+    }
     if (plan.runs.length === 0 && plan.nextRunAt?.toISOString() === schedule.nextRunAt) return;
     this.opts.schedules.transaction(() => {
       for (const run of plan.runs) {
