@@ -5,9 +5,12 @@ import type { BridgeErrorShape } from './errors.js';
 export const JOB_STATUSES = ['queued', 'running', 'success', 'failed', 'cancelled', 'interrupted'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
+export const JOB_KINDS = ['backup', 'restore', 'export'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
 export interface Job {
   id: string;
-  kind: 'backup' | 'restore';
+  kind: JobKind;
   status: JobStatus;
   connectionId: string | null;
   progress: number;
@@ -22,7 +25,9 @@ export interface Job {
 
 export interface JobStatusEvent {
   jobId: string;
+  kind: JobKind;
   status: JobStatus;
+  error?: BridgeErrorShape;
 }
 
 const id = z.string().min(1).max(200);

@@ -12,7 +12,11 @@ export interface Schedule {
   misfire: (typeof MISFIRE_POLICIES)[number];
   options: z.output<typeof backupOptionsSchema>;
   enabled: boolean;
+  /** Keep only this many of the schedule's backups (the oldest are deleted); null keeps all. */
+  retention: number | null;
   nextRunAt: string | null;
+  /** The next few runs, for display. */
+  upcoming: string[];
   lastRunAt: string | null;
   createdAt: string;
 }
@@ -20,6 +24,7 @@ export interface Schedule {
 const id = z.string().min(1).max(200);
 const cron = z.string().min(1).max(200);
 const timezone = z.string().min(1).max(100);
+const retention = z.number().int().min(1).max(10_000);
 
 export const scheduleMethods = {
   create: defineMethod<Schedule>()(
@@ -30,8 +35,9 @@ export const scheduleMethods = {
       options: backupOptionsSchema,
       timezone: timezone.optional(),
       misfire: z.enum(MISFIRE_POLICIES).optional(),
+      retention: retention.optional(),
     }),
-    ['connectionId', 'cron', 'options', 'timezone', 'misfire'],
+    ['connectionId', 'cron', 'options', 'timezone', 'misfire', 'retention'],
   ),
   list: defineMethod<Schedule[]>()('schedule.list', z.object({ connectionId: id.optional() }), ['connectionId']),
   update: defineMethod<Schedule>()(
@@ -44,6 +50,7 @@ export const scheduleMethods = {
         timezone: timezone.optional(),
         misfire: z.enum(MISFIRE_POLICIES).optional(),
         enabled: z.boolean().optional(),
+        retention: retention.nullable().optional(),
       }),
     }),
     ['id', 'patch'],

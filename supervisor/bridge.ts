@@ -30,6 +30,7 @@ import { joinSecrets } from './secrets/connection-secrets.js';
 import { ConnectionsRepo } from './store/connections-repo.js';
 import { HistoryRepo } from './store/history-repo.js';
 import { SecretCleanupRepo } from './store/secret-cleanup-repo.js';
+import { JobSystem, type JobSystemOptions } from './jobs/job-system.js';
 import { startHttpServer, type RunningHttpServer } from './transports/http-server.js';
 import type { Transport } from './transports/transport.js';
 
@@ -59,6 +60,8 @@ export interface BridgeOptions {
   keychainService?: string;
   sessionIdleTimeoutMs?: number;
   cancelGraceMs?: number;
+  /** Backups, restores, exports and schedules (concurrency, tool folders, extra backup folders). */
+  jobs?: JobSystemOptions;
   version: string;
 }
 
@@ -116,14 +119,22 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     log.info(event, 'connector status');
     clients.broadcast('connector.status', event);
   };
-  const connections = new ConnectionRegistry({
-    // A connection without stored credentials never touches the secret store (which may be locked).
-    loadConfig: async (id) =>
-      repo.get(id).storedCredentials ? joinSecrets(repo.publicConfig(id), await secrets.getConnectionSecrets(id)) : repo.publicConfig(id),
-    emitStatus,
-    log,
-    workerInit,
-  });
+  // A connection without stored credentials never touches the secret store (which may be locked).
+  const loadConfig = async (id: string) =>
+    repo.get(id).storedCredentials ? joinSecrets(repo.publicConfig(id), await secrets.getConnectionSecrets(id)) : repo.publicConfig(id);
+  const connections = new ConnectionRegistry({ loadConfig, emitStatus, log, workerInit });
+  const jobs = new JobSystem(
+    {
+      db,
+      dataDir: opts.dataDir,
+      repo,
+      loadConfig,
+      closeConnection: (id) => connections.close(id),
+      broadcast: (event, params) => clients.broadcast(event, params as never),
+      log,
+    },
+    opts.jobs,
+  );
   const sessions = new SessionRegistry({
     clients,
     history,
@@ -140,13 +151,15 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       ...hostKeyHandlers({ repo, knownHosts }),
       ...queryHandlers({ repo, connections, sessions, history }),
       ...secretHandlers(secrets),
-      ...healthHandlers({ version: opts.version, startedAt, clients, connections, sessions, debug: opts.debug === true }),
+      ...jobs.handlers(),
+      ...healthHandlers({ version: opts.version, startedAt, clients, connections, sessions, jobs, debug: opts.debug === true }),
     },
     log,
     opts.faultInjection ? methodsWithFaultInjection() : undefined,
   );
 
   if (opts.sample) ensureSampleConnection({ db, repo, dataDir: opts.dataDir, log });
+  jobs.start();
 
   const attach = (transport: Transport): void => void serveTransport(transport, { router, clients, log });
 
@@ -162,6 +175,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       log: (level, obj, msg) => log[level](obj, msg),
     });
   } catch (error) {
+    await jobs.close();
     db.close();
     await closeLogger(log);
     throw error;
@@ -172,6 +186,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     (closing ??= (async () => {
       log.info('shutting down');
       await sessions.closeWhere(() => true);
+      await jobs.close();
       await connections.closeAll();
       await http.close();
       clients.closeAll('bridge shutting down');

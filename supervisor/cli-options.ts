@@ -6,6 +6,7 @@
  * --session-idle-timeout SECONDS (default 900), and --help / --version, which print and exit before anything starts.
  */
 import { randomBytes } from 'node:crypto';
+import { isAbsolute } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { LogLevel } from './log/logger.js';
 import { defaultDataDir } from './data-dir.js';
@@ -25,6 +26,8 @@ export interface CliOptions {
   debug: boolean;
   /** An idle query session is closed after this long (default 15 min). */
   sessionIdleTimeoutMs?: number;
+  /** Backups and other jobs: concurrency, tool folders, extra backup folders. */
+  jobs: { concurrency?: number; toolPaths: string[]; backupDirs: string[] };
 }
 
 export const DEFAULT_PORT = 7420;
@@ -43,6 +46,9 @@ export const CLI_OPTIONS = {
   'enable-fault-injection': { type: 'boolean', default: false },
   'enable-debug': { type: 'boolean', default: false },
   'session-idle-timeout': { type: 'string' },
+  'job-concurrency': { type: 'string' },
+  'tool-path': { type: 'string', multiple: true, default: [] },
+  'backup-dir': { type: 'string', multiple: true, default: [] },
 } satisfies ParseArgsConfig['options'];
 
 /** What `dbv-bridge --help` prints. Every option of CLI_OPTIONS is here (a unit test keeps the two in step). */
@@ -66,6 +72,11 @@ Options:
   --session-idle-timeout SECONDS close a query session idle this long (default 900)
   --enable-debug                 serve debug.dumpState, a support snapshot of the bridge's state (also
                                  DBV_ENABLE_DEBUG=1)
+  --job-concurrency N            backups, restores and exports running at once (default 2)
+  --tool-path DIR                a folder searched for pg_dump, pg_restore, psql, mariadb-dump… before PATH
+                                 (repeatable)
+  --backup-dir DIR               a folder where backups and exports may be written besides <data-dir>/backups
+                                 (repeatable)
   --enable-fault-injection       accept the fault-injection connector (tests only)
   -h, --help                     print this and exit
   -V, --version                  print the version and exit
@@ -121,7 +132,19 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv = process
   }
   const idle = values['session-idle-timeout'];
   if (idle !== undefined && !(Number(idle) > 0)) throw new Error(`--session-idle-timeout takes seconds > 0, got ${idle}`);
+  const concurrency = values['job-concurrency'];
+  if (concurrency !== undefined && !(Number.isInteger(Number(concurrency)) && Number(concurrency) >= 1 && Number(concurrency) <= 64)) {
+    throw new Error(`--job-concurrency takes 1..64, got ${concurrency}`);
+  }
+  for (const dir of [...values['tool-path'], ...values['backup-dir']]) {
+    if (!isAbsolute(dir)) throw new Error(`--tool-path and --backup-dir take absolute folders, got ${dir}`);
+  }
   return {
+    jobs: {
+      ...(concurrency !== undefined ? { concurrency: Number(concurrency) } : {}),
+      toolPaths: values['tool-path'],
+      backupDirs: values['backup-dir'],
+    },
     ...(idle !== undefined ? { sessionIdleTimeoutMs: Number(idle) * 1000 } : {}),
     host: values.host,
     port,

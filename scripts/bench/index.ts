@@ -5,7 +5,7 @@
  *   node dist/scripts/bench/index.js [--quick] [--rows N] [--reps N] [--latency-reps N] [--metadata-reps N]
  *                                    [--cancel-reps N] [--memory-seconds N] [--skip-meta-setup] [--ping-nice N]
  *                                    [--batch N] [--row-format array|object] [--db postgres,mysql,sqlite]
- *                                    [--case throughput,latency,cancel,metadata,concurrency,memory,large-sql]
+ *                                    [--case throughput,latency,cancel,metadata,concurrency,memory,large-sql,backup]
  *                                    [--cpu-prof DIR]
  *                                    [--sqlite-isolation thread|process]
  * From source: node --import tsx scripts/bench/index.ts …
@@ -13,6 +13,7 @@
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { BENCH_CASES, BenchContext, type BenchCase, type BenchOptions, type MemoryRow, type ResultRow } from './bench-context.js';
+import { runBackupCases } from './backup-case.js';
 import { runCancelCase } from './cancel-case.js';
 import { runConcurrencyCase, type ConcurrencyDetail } from './concurrency-case.js';
 import { runLargeSqlCase } from './large-sql-case.js';
@@ -126,6 +127,10 @@ async function main(): Promise<void> {
       const { row, detail } = await runConcurrencyCase(ctx, opts, log);
       results.push(row);
       concurrency = detail;
+    }
+    if (opts.cases.includes('backup')) {
+      log('backup and export (PostgreSQL, SQLite) vs the bare tools…');
+      results.push(...(await runBackupCases(ctx, opts, log)));
     }
   } finally {
     client.close();

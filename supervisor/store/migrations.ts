@@ -35,4 +35,56 @@ export const MIGRATIONS: readonly string[] = [
      reason TEXT NOT NULL,
      created_at TEXT NOT NULL
    );`,
+  // 5: the job system (docs/architecture.md "Jobs"): jobs, the backups they produce, backup schedules. The unique
+  // (schedule_id, scheduled_for) means a scheduled run is enqueued at most once, whatever restarts happen.
+  `CREATE TABLE jobs (
+     id TEXT PRIMARY KEY,
+     seq INTEGER NOT NULL,
+     kind TEXT NOT NULL,
+     status TEXT NOT NULL,
+     connection_id TEXT,
+     params TEXT NOT NULL,
+     progress REAL NOT NULL DEFAULT 0,
+     error TEXT,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     schedule_id TEXT,
+     scheduled_for TEXT,
+     partial_path TEXT,
+     created_at TEXT NOT NULL,
+     started_at TEXT,
+     finished_at TEXT,
+     UNIQUE (schedule_id, scheduled_for)
+   );
+   CREATE INDEX jobs_status ON jobs(status, seq);
+   CREATE TABLE backups (
+     id TEXT PRIMARY KEY,
+     connection_id TEXT NOT NULL,
+     job_id TEXT,
+     schedule_id TEXT,
+     path TEXT NOT NULL,
+     type TEXT NOT NULL,
+     tables TEXT,
+     format TEXT NOT NULL,
+     engine TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     sha256 TEXT NOT NULL,
+     tool TEXT NOT NULL,
+     tool_version TEXT,
+     duration_ms INTEGER NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX backups_connection ON backups(connection_id, created_at);
+   CREATE TABLE schedules (
+     id TEXT PRIMARY KEY,
+     connection_id TEXT NOT NULL,
+     cron TEXT NOT NULL,
+     timezone TEXT NOT NULL,
+     misfire TEXT NOT NULL,
+     options TEXT NOT NULL,
+     enabled INTEGER NOT NULL DEFAULT 1,
+     retention INTEGER,
+     next_run_at TEXT,
+     last_run_at TEXT,
+     created_at TEXT NOT NULL
+   );`,
 ];

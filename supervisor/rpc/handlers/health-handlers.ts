@@ -2,6 +2,7 @@
 import { BridgeError, type DebugState } from '../../../protocol/index.js';
 import type { ConnectionRegistry } from '../../actors/connection-registry.js';
 import type { SessionRegistry } from '../../actors/session-registry.js';
+import type { JobSystem } from '../../jobs/job-system.js';
 import type { ClientRegistry } from '../client-registry.js';
 import type { HandlerTable } from '../router.js';
 
@@ -16,6 +17,7 @@ export interface HealthHandlerDeps {
    * connections exist and what they do, which a production bridge need not reveal.
    */
   debug: boolean;
+  jobs: Pick<JobSystem, 'debugState'>;
 }
 
 export function healthHandlers(deps: HealthHandlerDeps): HandlerTable {
@@ -57,8 +59,7 @@ export function healthHandlers(deps: HealthHandlerDeps): HandlerTable {
           state: s.state,
           ...(s.runId ? { runId: s.runId } : {}),
         })),
-        jobs: [],
-        schedules: [],
+        ...deps.jobs.debugState(),
         pools,
       };
     },

@@ -29,6 +29,7 @@ export const VALID_PARAMS: Record<MethodName, Record<string, unknown>> = {
   'backup.list': { connectionId: 'c_1' },
   'backup.restore': { backupId: 'b_1', options: { targetConnectionId: 'c_2', dropExisting: true } },
   'backup.delete': { backupId: 'b_1' },
+  'backup.export': { connectionId: 'c_1', source: { table: 'orders', schema: 'public' }, options: { format: 'jsonl', path: '/home/me/exports/orders.jsonl' } },
   'job.list': { status: 'running' },
   'job.get': { jobId: 'j_1' },
   'job.cancel': { jobId: 'j_1' },
