@@ -234,7 +234,7 @@ describe.skipIf(db.skip)('PostgreSQL runs', () => {
     try {
       await small.openSession('a');
       await small.openSession('b');
-      expect(small.poolStats?.()).toEqual({ total: 0, idle: 0, waiting: 0 });
+      expect(small.poolStats?.()).toEqual({ total: 0, idle: 0, waiting: 0, sessions: 2 });
       const refusedAt = Date.now();
       await expect(small.openSession('c')).rejects.toMatchObject({ code: 'SESSION_LIMIT', details: { maxSessions: 2 } });
       expect(Date.now() - refusedAt).toBeLessThan(200);
