@@ -4,8 +4,8 @@
  * user can tell which one failed; a failed hop ends the test (the hops after it are not tried) and its error is the
  * test's error. Failures are a result (`ok: false`), not a throw, as connection.test's contract says.
  */
-import { BridgeError } from '../../protocol/errors.js';
 import type { ConnectionConfig, ConnectionTestHop, ConnectionTestResult } from '../../protocol/index.js';
+import { toBridgeError } from '../channel/error-transfer.js';
 import type { Connector } from './connector.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, tlsSettings } from './network-config.js';
 import type { SshTunnel } from './ssh/ssh-tunnel.js';
@@ -22,7 +22,7 @@ export async function testConnectionHops(config: ConnectionConfig, connector: Co
       hops.push({ hop, ok: true, latencyMs: elapsed(hopStarted) });
       return result;
     } catch (error) {
-      hops.push({ hop, ok: false, latencyMs: elapsed(hopStarted), error: BridgeError.from(error).toShape() });
+      hops.push({ hop, ok: false, latencyMs: elapsed(hopStarted), error: toBridgeError(error, 'INTERNAL').toShape() });
       throw error;
     }
   };
@@ -34,7 +34,8 @@ export async function testConnectionHops(config: ConnectionConfig, connector: Co
     const result = await step('database', () => connector.testConnection());
     return { ...result, latencyMs: elapsed(started), hops };
   } catch (error) {
-    const shape = BridgeError.from(error).toShape();
+    // toBridgeError: at log level debug the driver's own message rides along as details.raw, as for a thrown error.
+    const shape = toBridgeError(error, 'INTERNAL').toShape();
     return { ok: false, message: shape.message, latencyMs: elapsed(started), error: shape, hops };
   }
 }

@@ -17,7 +17,7 @@ export interface JobBridge {
 }
 
 export async function startJobBridge(opts: StartBridgeOptions = {}): Promise<JobBridge> {
-  const bridge = await startBridgeProcess({ fromDist: true, ...opts, args: ['--no-sample', '--no-ui', ...(opts.args ?? [])] });
+  const bridge = await startBridgeProcess({ fromDist: true, ...opts, args: ['--no-sample', '--no-ui', '--enable-debug', ...(opts.args ?? [])] });
   const client = await connectWs(bridge.ready.url, bridge.token);
   return {
     bridge,
