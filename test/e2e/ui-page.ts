@@ -18,6 +18,8 @@ export async function openUi(browser: Browser, url: string, opts: { colorScheme?
   const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, colorScheme: opts.colorScheme ?? 'light' });
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const page = await context.newPage();
+  // Shorter than the test timeout, so a missing element fails with the locator's own message.
+  page.setDefaultTimeout(10_000);
   const errors: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text());

@@ -59,6 +59,22 @@ describe.skipIf(!browserAvailable())('the renderer on the sample database', () =
     await page.context().close();
   });
 
+  it('shows a banner while the bridge is away and reconnects when it returns', async () => {
+    const { page } = await openUi(browser, bridge.ready.ui!);
+    await page.getByRole('option', { name: /Sample \(SQLite\)/ }).getByRole('button').first().click();
+    const port = new URL(bridge.ready.ui!).port;
+    expect(await bridge.stop({ keepDataDir: true })).toBe(0);
+    await page.getByRole('alert').getByText('The bridge went away.').waitFor();
+    await screenshot(page, 'bridge-lost');
+    bridge = await startBridgeProcess({ fromDist: true, dataDir: bridge.dataDir, token: bridge.token, args: ['--port', port] });
+    await page.getByRole('alert').getByText('The bridge went away.').waitFor({ state: 'detached', timeout: 15_000 });
+    // A new socket means a new query session: running still works.
+    await setEditorText(page, 'select 7 as seven');
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await page.getByTestId('run-status').getByText(/^1 row in/).waitFor();
+    await page.context().close();
+  });
+
   it('explains a wrong token instead of showing a blank page', async () => {
     const { page } = await openUi(browser, bridge.ready.ui!.replace(/token=.*$/, 'token=wrong'));
     await page.getByRole('heading', { name: 'The bridge refused this page’s token' }).waitFor();

@@ -2,7 +2,7 @@
  * Create or edit a connection: the engine's fields, SSL and SSH sections, isolation, and a Test button that shows
  * the latency and server version or the error code and message (docs/api.md "connection.test").
  */
-import { useState, type ReactNode } from 'react';
+import { cloneElement, useId, useState, type ReactElement } from 'react';
 import type { Connection, ConnectionTestResult, ConnectorType } from '../../../protocol/connections.js';
 import { Dialog } from '../app/Dialog.js';
 import { bridge, describeError } from '../bridge/bridge.js';
@@ -119,7 +119,7 @@ export function ConnectionForm(props: { mode: FormMode; onClose: () => void; onS
                 <input type="password" autoComplete="new-password" value={form.password} placeholder={passwordStored ? '•••••• stored' : ''} onChange={(e) => set('password', e.target.value)} />
               </Field>
             </div>
-            <fieldset className="form-section">
+            <fieldset className={form.sslEnabled ? 'form-section open' : 'form-section'}>
               <legend>
                 <Check label="SSL / TLS" checked={form.sslEnabled} onChange={(v) => set('sslEnabled', v)} />
               </legend>
@@ -132,7 +132,7 @@ export function ConnectionForm(props: { mode: FormMode; onClose: () => void; onS
                 </>
               )}
             </fieldset>
-            <fieldset className="form-section">
+            <fieldset className={form.sshEnabled ? 'form-section open' : 'form-section'}>
               <legend>
                 <Check label="SSH tunnel" checked={form.sshEnabled} onChange={(v) => set('sshEnabled', v)} />
               </legend>
@@ -210,13 +210,21 @@ function TestOutcome({ state }: { state: TestState }) {
   );
 }
 
-function Field(props: { label: string; error?: string; hint?: string; children: ReactNode }) {
+function Field(props: { label: string; error?: string; hint?: string; children: ReactElement<{ id?: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean }> }) {
+  const id = useId();
+  const note = props.error ?? props.hint;
   return (
-    <label className="field">
-      <span className="field-label">{props.label}</span>
-      {props.children}
-      {props.error ? <span className="field-error">{props.error}</span> : props.hint ? <span className="field-hint">{props.hint}</span> : null}
-    </label>
+    <div className="field">
+      <label className="field-label" htmlFor={id}>
+        {props.label}
+      </label>
+      {cloneElement(props.children, { id, 'aria-describedby': note ? `${id}-note` : undefined, 'aria-invalid': props.error ? true : undefined })}
+      {note && (
+        <span id={`${id}-note`} className={props.error ? 'field-error' : 'field-hint'}>
+          {note}
+        </span>
+      )}
+    </div>
   );
 }
 

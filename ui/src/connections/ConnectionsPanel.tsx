@@ -58,7 +58,7 @@ export function ConnectionsPanel(props: { selectedId: string | null; onSelect: (
                     ⧉
                   </button>
                   <button type="button" className="icon-button" aria-label={`Delete ${c.name}`} title="Delete" onClick={() => setDeleting(c)}>
-                    🗑
+                    ✕
                   </button>
                 </span>
               </li>

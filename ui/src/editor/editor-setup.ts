@@ -33,6 +33,7 @@ const highlight = HighlightStyle.define([
 ]);
 
 const theme = EditorView.theme({
+  '&.cm-focused': { outline: 'none' },
   '&': { height: '100%', fontSize: '13px', backgroundColor: 'var(--editor-bg)', color: 'var(--text)' },
   '.cm-scroller': { fontFamily: 'var(--mono)', lineHeight: '1.55' },
   '.cm-content': { caretColor: 'var(--accent)' },

@@ -105,7 +105,7 @@ function TableNode(props: { table: TableInfo; expanded: boolean; onToggle: () =>
         <ul role="group" className="table-details">
           {t.columns.map((c) => (
             <li key={c.name} className="column-line">
-              <span className="key-icon">{c.primaryKey ? '🔑' : t.foreignKeys.some((fk) => fk.columns.includes(c.name)) ? '↗' : ''}</span>
+              <span className="key-icon" title={c.primaryKey ? 'Primary key' : undefined}>{c.primaryKey ? 'PK' : t.foreignKeys.some((fk) => fk.columns.includes(c.name)) ? 'FK' : ''}</span>
               <span className="column-name">{c.name}</span>
               <span className="column-type">{c.type}</span>
               <span className="muted">{c.nullable ? 'null' : 'not null'}</span>
