@@ -17,5 +17,10 @@ export default defineConfig({
     // CodeMirror + React are one ~600 kB chunk; the page is served locally, so one request beats several.
     chunkSizeWarningLimit: 1500,
   },
-  server: { host: '127.0.0.1' },
+  // `npm run dev:ui`: the dev server proxies /rpc to a running bridge (DBV_BRIDGE, default 127.0.0.1:7420), which must
+  // accept the dev server's origin: start it with --allow-origin http://127.0.0.1:5173.
+  server: {
+    host: '127.0.0.1',
+    proxy: { '/rpc': { target: process.env.DBV_BRIDGE ?? 'http://127.0.0.1:7420', ws: true } },
+  },
 });

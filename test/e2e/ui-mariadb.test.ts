@@ -11,7 +11,7 @@ import { openUi, screenshot, setEditorText } from './ui-page.js';
 
 const mysql = await testDatabase('mysql');
 
-describe.skipIf(mysql.skip || !browserAvailable())('the renderer on MariaDB', () => {
+describe.skipIf(mysql.skip || !browserAvailable())('the renderer on MariaDB', { timeout: 90_000 }, () => {
   let bridge: BridgeProcess;
   let browser: Browser;
   let page: Page;

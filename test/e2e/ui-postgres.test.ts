@@ -15,7 +15,7 @@ import { openUi, screenshot, setEditorText } from './ui-page.js';
 const pg = await testDatabase('postgres');
 const DB_NAME = `dbv_ui_${Math.random().toString(36).slice(2, 10)}`;
 
-describe.skipIf(pg.skip || !browserAvailable())('the renderer on PostgreSQL', () => {
+describe.skipIf(pg.skip || !browserAvailable())('the renderer on PostgreSQL', { timeout: 90_000 }, () => {
   let bridge: BridgeProcess;
   let browser: Browser;
   let page: Page;

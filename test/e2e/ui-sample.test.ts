@@ -9,7 +9,7 @@ import { startBridgeProcess, type BridgeProcess } from '../helpers/bridge-proces
 import { browserAvailable, launchChromium } from '../helpers/browser.js';
 import { openUi, screenshot, setEditorText } from './ui-page.js';
 
-describe.skipIf(!browserAvailable())('the renderer on the sample database', () => {
+describe.skipIf(!browserAvailable())('the renderer on the sample database', { timeout: 90_000 }, () => {
   let bridge: BridgeProcess;
   let browser: Browser;
   beforeAll(async () => {

@@ -22,7 +22,8 @@ export function QueryWorkspace() {
   const result = useSyncExternalStore(session.current.subscribe, session.current.get);
   useSyncExternalStore(result?.subscribe ?? noop, result?.getVersion ?? zero);
   const settings = useSyncExternalStore(resultSettings.subscribe, resultSettings.get);
-  const running = result?.running ?? false;
+  // A page-mode run paused at the row limit may be replaced by a new run (the session cancels it first).
+  const running = (result?.running ?? false) && !result?.cursorToken;
 
   return (
     <div className="workspace">

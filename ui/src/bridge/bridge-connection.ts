@@ -5,6 +5,7 @@
  */
 import { BridgeClient } from '../../../protocol/client.js';
 import { Store } from './store.js';
+import { forgetToken } from './token.js';
 
 export type LinkState =
   /** First connection attempt in progress. */
@@ -83,7 +84,11 @@ export class BridgeConnection {
       (response) => response.ok,
       () => false,
     );
-    if (serverUp) this.state.set({ kind: 'refused' });
+    if (serverUp) {
+      // Do not keep presenting it on reload: the next page load should say "missing" unless a new one is given.
+      forgetToken();
+      this.state.set({ kind: 'refused' });
+    }
     else this.#scheduleRetry();
   }
 

@@ -28,6 +28,12 @@ export class QuerySession {
   #pulling = false;
 
   async run(connectionId: string, sql: string, sqlOffset: number): Promise<void> {
+    // A page-mode run paused at the row limit still holds the session (SESSION_BUSY): end it first.
+    const previous = this.current.get();
+    if (previous?.running) {
+      await this.cancel().catch(() => undefined);
+      await finished(previous, 3_000);
+    }
     const result = new RunResult(sqlOffset, sql);
     this.current.set(result);
     try {
@@ -97,6 +103,21 @@ export class QuerySession {
     sessionsById.set(sessionId, this);
     return sessionId;
   }
+}
+
+/** Resolves when the run has ended, or after `timeoutMs`. */
+function finished(result: RunResult, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    const off = result.subscribe(() => {
+      if (!result.running) done();
+    });
+    function done() {
+      clearTimeout(timer);
+      off();
+      resolve();
+    }
+  });
 }
 
 function toShape(error: unknown): BridgeErrorShape {
