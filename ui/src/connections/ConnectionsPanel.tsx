@@ -55,7 +55,7 @@ export function ConnectionsPanel(props: { selectedId: string | null; onSelect: (
                     ✎
                   </button>
                   <button type="button" className="icon-button" aria-label={`Duplicate ${c.name}`} title="Duplicate" onClick={() => setForm({ kind: 'duplicate', connection: c })}>
-                    ⧉
+                    ❐
                   </button>
                   <button type="button" className="icon-button" aria-label={`Delete ${c.name}`} title="Delete" onClick={() => setDeleting(c)}>
                     ✕

@@ -16,6 +16,18 @@ bridge.client.on('query.result', (event) => sessionsById.get(event.sessionId)?.o
 bridge.client.on('query.error', (event) => sessionsById.get(event.sessionId)?.current.get()?.fail(event.error));
 bridge.client.on('query.done', (event) => sessionsById.get(event.sessionId)?.current.get()?.finish(event));
 
+// Sessions die with their socket, and the bridge cancels their runs: no query.done will come for them.
+bridge.state.subscribe(() => {
+  if (bridge.state.get().kind === 'open') return;
+  for (const session of new Set(sessionsById.values())) {
+    const result = session.current.get();
+    if (result?.running) {
+      result.fail({ code: 'QUERY_CANCELLED', message: 'The connection to the bridge was lost; the bridge stopped this run.' });
+      result.finish({ status: 'cancelled', timeMs: performance.now() - result.startedAt });
+    }
+  }
+});
+
 const PAGE_BATCH = 2_000;
 const STREAM_BATCH = 1_000;
 
@@ -39,7 +51,7 @@ export class QuerySession {
     try {
       const sessionId = await this.#ensureSession(connectionId);
       this.#limit = resultSettings.get().rowLimit;
-      const opts = this.#limit > 0 ? { mode: 'page' as const, batchSize: PAGE_BATCH, rowFormat: 'array' as const } : { batchSize: STREAM_BATCH, rowFormat: 'array' as const };
+      const opts = this.#limit > 0 ? { mode: 'page' as const, batchSize: Math.min(PAGE_BATCH, this.#limit), rowFormat: 'array' as const } : { batchSize: STREAM_BATCH, rowFormat: 'array' as const };
       const { runId } = await bridge.client.call('query.run', { sessionId, sql, opts });
       result.runId = runId;
     } catch (error) {
@@ -57,7 +69,7 @@ export class QuerySession {
   loadMore(): void {
     const result = this.current.get();
     if (!result) return;
-    this.#limit = result.totalRows + Math.max(resultSettings.get().rowLimit, PAGE_BATCH);
+    this.#limit = result.totalRows + (resultSettings.get().rowLimit || PAGE_BATCH);
     void this.#pull(result);
   }
 
