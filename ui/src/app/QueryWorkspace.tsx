@@ -20,10 +20,10 @@ export function QueryWorkspace() {
   const entry = useMetadata(connection?.id ?? null);
   const session = sessionFor(tab.id);
   const result = useSyncExternalStore(session.current.subscribe, session.current.get);
-  useSyncExternalStore(result?.subscribe ?? noop, result?.getVersion ?? zero);
-  const settings = useSyncExternalStore(resultSettings.subscribe, resultSettings.get);
+  // Only whether a run is going on: the toolbar (and the editor beside it) must not re-render on every batch.
   // A page-mode run paused at the row limit may be replaced by a new run (the session cancels it first).
-  const running = (result?.running ?? false) && !result?.cursorToken;
+  const running = useSyncExternalStore(result?.subscribe ?? noop, () => (result?.running ?? false) && !result?.cursorToken);
+  const settings = useSyncExternalStore(resultSettings.subscribe, resultSettings.get);
 
   return (
     <div className="workspace">
@@ -77,4 +77,3 @@ export function QueryWorkspace() {
 }
 
 const noop = () => () => {};
-const zero = () => 0;
