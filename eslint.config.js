@@ -22,7 +22,7 @@ const NODE_ONLY_PACKAGES = [
 ];
 
 const WORKER_PROTOCOL_MESSAGE =
-  'Workers import values from protocol/errors.js, protocol/run-defaults.js and protocol/secret-fields.js only (schema-free); `import type` is fine.';
+  'Workers import values from protocol/errors.js, protocol/run-defaults.js, protocol/secret-fields.js and protocol/sql-split.js only (schema-free); `import type` is fine.';
 const SUPERVISOR_WORKERS_MESSAGE =
   'The supervisor imports from workers/ only what both ends of the worker channel share: workers/channel/ (docs/architecture.md).';
 const PROTOCOL_MESSAGE = 'protocol/ is imported by the browser UI: no Node builtins or Node-only packages here.';
@@ -102,7 +102,7 @@ export default defineConfig([
           paths: [{ name: 'zod', message: WORKER_PROTOCOL_MESSAGE, allowTypeImports: true }],
           patterns: [
             {
-              group: ['**/protocol/*.js', '!**/protocol/errors.js', '!**/protocol/run-defaults.js', '!**/protocol/secret-fields.js'],
+              group: ['**/protocol/*.js', '!**/protocol/errors.js', '!**/protocol/run-defaults.js', '!**/protocol/secret-fields.js', '!**/protocol/sql-split.js'],
               message: WORKER_PROTOCOL_MESSAGE,
               allowTypeImports: true,
             },

@@ -5,7 +5,6 @@
  *   transport ─▶ Router ─▶ handlers ─▶ SessionActor / ConnectionActor ─▶ worker (thread or process) ─▶ driver
  *   transport ◀─ ClientRegistry (events) ◀────── batches (pre-serialized, under credit) ◀─────────────┘
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConnectorStatusEvent } from '../protocol/index.js';
 import { ConnectionRegistry } from './actors/connection-registry.js';
@@ -206,9 +205,10 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   };
 }
 
-/** The built UI (ui/dist) when present, else the placeholder page in ui/. Works from source and from dist/. */
+/**
+ * The built UI (ui/dist, made by `npm run build`). ui/ itself holds the renderer's sources, which a browser cannot
+ * run: without a build the static server answers with its "UI not built" page. Works from source and from dist/.
+ */
 function findUiDir(): string {
-  const root = packageRoot();
-  const built = join(root, 'ui', 'dist');
-  return existsSync(join(built, 'index.html')) ? built : join(root, 'ui');
+  return join(packageRoot(), 'ui', 'dist');
 }

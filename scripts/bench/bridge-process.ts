@@ -22,6 +22,8 @@ export interface BridgeProcess {
   child: ChildProcess;
   pid: number;
   url: string;
+  /** The UI's address with the token (only with `ui: true`). */
+  uiUrl?: string;
   token: string;
   /** 'dist' or 'source (tsx)': what was spawned, for the report. */
   entry: string;
@@ -31,6 +33,8 @@ export interface BridgeProcess {
 export interface StartBridgeOptions {
   /** Write V8 CPU profiles of the supervisor here (see below for its workers). */
   cpuProfDir?: string;
+  /** Serve the built UI and keep the sample connection (the UI benchmark, scripts/bench/ui-perf.ts). */
+  ui?: boolean;
 }
 
 export async function startBridge(opts: StartBridgeOptions = {}): Promise<BridgeProcess> {
@@ -44,7 +48,7 @@ export async function startBridge(opts: StartBridgeOptions = {}): Promise<Bridge
   // Launched as `npm start` launches it: with the bridge's V8 flags (supervisor/node-flags.ts).
   const entry = [...profile, ...SUPERVISOR_NODE_FLAGS, ...(useDist ? [distEntry] : ['--import', 'tsx', join(REPO_ROOT, 'supervisor/main.ts')])];
   // The token goes through the environment, never argv (visible to every local user in `ps`).
-  const child = spawn(process.execPath, [...entry, '--port', '0', '--data-dir', dataDir, '--no-sample', '--no-ui', '--log-level', 'warn'], {
+  const child = spawn(process.execPath, [...entry, '--port', '0', '--data-dir', dataDir, ...(opts.ui ? [] : ['--no-sample', '--no-ui']), '--log-level', 'warn'], {
     cwd: REPO_ROOT,
     env: { ...process.env, DBV_TOKEN: token },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -64,6 +68,7 @@ export async function startBridge(opts: StartBridgeOptions = {}): Promise<Bridge
     child,
     pid: ready.pid,
     url: ready.url,
+    uiUrl: ready.ui,
     token,
     entry: useDist ? 'dist/supervisor/main.js' : 'supervisor/main.ts (tsx)',
     async stop() {
@@ -78,13 +83,13 @@ export async function startBridge(opts: StartBridgeOptions = {}): Promise<Bridge
   };
 }
 
-function waitForReady(child: ChildProcess, stderr: () => string): Promise<{ url: string; pid: number }> {
+function waitForReady(child: ChildProcess, stderr: () => string): Promise<{ url: string; ui?: string; pid: number }> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`bridge printed no ready line in 30 s: ${stderr()}`)), 30_000);
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       try {
-        const parsed = JSON.parse(line) as { event?: string; url: string; pid: number };
+        const parsed = JSON.parse(line) as { event?: string; url: string; ui?: string; pid: number };
         if (parsed.event === 'ready') {
           clearTimeout(timer);
           resolve(parsed);

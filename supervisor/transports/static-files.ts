@@ -24,12 +24,31 @@ const CONTENT_TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
+/**
+ * What the built UI may load: its own scripts only (Vite emits no inline script), styles from itself plus inline
+ * styles (CodeMirror injects its theme as <style>), and sockets/fetches to its own origin — CSP 3's 'self' covers
+ * ws:// to the same host and port, which is the bridge's /rpc. No eval, no plugins, no framing, no <base> tricks.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 // The UI's URL carries the token in its query: never let it leave in a Referer, never let the page be framed.
 const COMMON_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
   'Cache-Control': 'no-cache',
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
 };
 
 const UI_NOT_BUILT = `<!doctype html>
@@ -40,7 +59,9 @@ in the project (or use a client over WebSocket at <code>/rpc</code>).</p></body>
 
 /**
  * Serves the built UI read-only from `uiDir`: `/` is index.html, every path resolves inside the folder (after
- * percent-decoding, and after following symlinks) or is a 404. A missing folder serves a small page saying so.
+ * percent-decoding, and after following symlinks) or is a 404. A path that names no file and has no extension is a
+ * route of the single-page app and gets index.html; a missing asset stays a 404. A missing folder serves a small
+ * page saying so.
  */
 export async function serveStatic(uiDir: string | undefined, request: IncomingMessage, response: ServerResponse): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -55,7 +76,7 @@ export async function serveStatic(uiDir: string | undefined, request: IncomingMe
     return sendText(response, request, 404, 'Not Found');
   }
 
-  const file = await resolveInside(root, pathname === '/' ? '/index.html' : pathname);
+  const file = (await resolveInside(root, pathname === '/' ? '/index.html' : pathname)) ?? (isAppRoute(pathname) ? await resolveInside(root, '/index.html') : undefined);
   if (file === undefined) return sendText(response, request, 404, 'Not Found');
   response.writeHead(200, {
     ...COMMON_HEADERS,
@@ -69,6 +90,12 @@ export async function serveStatic(uiDir: string | undefined, request: IncomingMe
   const stream = createReadStream(file.path);
   stream.on('error', () => response.destroy());
   stream.pipe(response);
+}
+
+/** A client-side route such as `/connections/new`: no file extension in its last segment. */
+function isAppRoute(pathname: string): boolean {
+  const last = pathname.slice(pathname.lastIndexOf('/') + 1);
+  return !last.includes('.');
 }
 
 /** The request's path, percent-decoded; undefined when it cannot be a file name (bad escapes, NUL). */

@@ -8,7 +8,7 @@
  */
 import { BridgeError } from '../../protocol/errors.js';
 import type { RowBatch } from './connector.js';
-import { statementRanges, type SqlDialect } from './sql-split.js';
+import { statementRanges, type SqlDialect } from '../../protocol/sql-split.js';
 
 /** One statement of the list, as the connector runs it. */
 export interface ListedStatement {

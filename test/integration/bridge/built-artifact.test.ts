@@ -26,7 +26,10 @@ describe.skipIf(!built && process.env.CI !== 'true')('the built bridge (npm star
     const response = await fetch(bridge.ready.ui!);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/text\/html/);
-    expect(await response.text()).toContain('DB Visualizer');
+    const html = await response.text();
+    expect(html).toContain('DB Visualizer');
+    // The Vite build of ui/ (npm run build), not its sources.
+    expect(html).toMatch(/<script type="module" crossorigin src="\/assets\/index-[\w-]+\.js"><\/script>/);
   });
 
   it('runs select * from orders limit 1000 on the sample database', async () => {

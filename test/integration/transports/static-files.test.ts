@@ -101,6 +101,26 @@ describe('static UI files', () => {
     expect(post.headers.allow).toBe('GET, HEAD');
   });
 
+  it('sends a Content-Security-Policy that allows only the page’s own scripts and its own socket', async () => {
+    const { port } = await start();
+    const csp = String((await get(port, '/')).headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-eval');
+    expect(String((await get(port, '/assets/app-1234.js')).headers['content-security-policy'])).toBe(csp);
+  });
+
+  it('answers a client-side route with index.html, and a missing asset with 404', async () => {
+    const { port } = await start();
+    const route = await get(port, '/connections/new');
+    expect(route.status).toBe(200);
+    expect(route.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(route.body).toBe('<!doctype html><title>ui</title>');
+    expect((await get(port, '/assets/missing-5678.js')).status).toBe(404);
+    expect((await get(port, '/favicon.ico')).status).toBe(404);
+  });
+
   it('never serves a file outside the UI folder, whatever the encoding', async () => {
     const { port } = await start();
     const attempts = [

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { splitStatements, statementRanges } from '../../../workers/connectors/sql-split.js';
+import { splitStatements, statementRanges } from '../../../protocol/sql-split.js';
 
 describe('splitStatements: every dialect', () => {
   for (const dialect of ['postgres', 'mysql', 'sqlite'] as const) {

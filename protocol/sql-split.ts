@@ -4,6 +4,8 @@
  * One hand-written pass over the text that knows every quoting and comment form of the dialect, yielding each
  * statement's offsets as it finds them: memory stays proportional to the number of statements (two numbers each),
  * never to the text, so a 10 MB dump costs little more than its own string (docs/benchmarks.md, "large-sql").
+ * It lives in protocol/ because both ends use it: the workers to run a script, the UI to find the statement under the
+ * cursor — so the editor's idea of a statement is exactly the bridge's.
  *
  * What it knows, per dialect:
  * - every dialect: `'…'` with doubled quotes, `"…"` identifiers, `-- …` and `/* … *​/` comments;

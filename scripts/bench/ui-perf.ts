@@ -1,0 +1,202 @@
+/**
+ * `npm run bench:ui`: the renderer's figures from issue 13, measured in Debian's Chromium against the built bridge.
+ *
+ * - first rows visible after Run on the sample (SQLite, `select * from orders limit 1000`), in-page: from the Run
+ *   click to the animation frame in which the first grid row is in the DOM;
+ * - 1M PostgreSQL rows streamed into the grid (row limit "No limit"): every main-thread long task
+ *   (PerformanceObserver 'longtask') and the longest gap between animation frames while the grid is scrolled every
+ *   100 ms, the time until the last row is shown (count final, grid scrolled to the end, row 1,000,000 in the DOM),
+ *   against a bare WebSocket client (scripts/bench/rpc-client.ts) running the same query with the same options;
+ * - the page's JS heap (CDP Runtime.getHeapUsage) after the 1M rows are in, and after a forced GC.
+ *
+ *   node dist/scripts/bench/ui-perf.js [--rows N] [--reps N]
+ */
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { chromium, type Page } from 'playwright-core';
+import { startBridge } from './bridge-process.js';
+import { postgresTarget } from './datasets.js';
+import { RpcClient } from './rpc-client.js';
+
+// The functions given to page.evaluate / addInitScript run in the page. The bridge's tsconfig has no DOM library (and
+// must not get one), so the few browser globals they touch are declared here, module-scoped.
+interface PageElement {
+  textContent: string | null;
+  scrollTop: number;
+  scrollHeight: number;
+  click(): void;
+}
+declare const document: { querySelector(selector: string): PageElement | null; querySelectorAll(selector: string): ArrayLike<PageElement> };
+declare const window: unknown;
+declare const localStorage: { setItem(key: string, value: string): void };
+declare function requestAnimationFrame(callback: () => void): number;
+
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, reps: { type: 'string', default: '3' } } });
+const ROWS = Number(values.rows);
+const REPS = Number(values.reps);
+const BIG_SQL = postgresTarget().streamingQuery(ROWS);
+const RUN_OPTS = { batchSize: 1000, rowFormat: 'array' };
+const SAMPLE_SQL = 'select * from orders limit 1000';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const round = (x: number) => Math.round(x);
+
+/** Installed before the page's own scripts: collects long tasks from the start. */
+function installObservers() {
+  const w = window as unknown as { __longtasks: Array<{ start: number; duration: number }> };
+  w.__longtasks = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) w.__longtasks.push({ start: entry.startTime, duration: entry.duration });
+  }).observe({ type: 'longtask' as 'mark', buffered: true });
+}
+
+async function openTab(browserPage: Page, url: string, connectionId: string, sql: string): Promise<void> {
+  await browserPage.addInitScript(
+    ([id, text]) => {
+      localStorage.setItem('dbv.tabs', JSON.stringify({ tabs: [{ id: 'bench', title: 'Bench', connectionId: id, sql: text }], activeId: 'bench' }));
+      localStorage.setItem('dbv.resultSettings', JSON.stringify({ rowLimit: 0 }));
+    },
+    [connectionId, sql],
+  );
+  await browserPage.addInitScript(installObservers);
+  await browserPage.goto(url);
+  await browserPage.getByRole('button', { name: '▶ Run' }).and(browserPage.locator(':enabled')).waitFor();
+  await browserPage.locator('.cm-content').getByText(sql.slice(0, 20)).waitFor();
+}
+
+/** Clicks Run and resolves with the ms until the first grid row is in the DOM at an animation frame. */
+function firstRowsMs(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const run = Array.from(document.querySelectorAll('button')).find((b) => b.textContent === '▶ Run')!;
+        const clicked = performance.now();
+        run.click();
+        const check = () => (document.querySelector('.grid-row') ? resolve(performance.now() - clicked) : requestAnimationFrame(check));
+        requestAnimationFrame(check);
+      }),
+  );
+}
+
+interface StreamFigures {
+  lastRowMs: number;
+  doneMs: number;
+  longTasks: number;
+  maxLongTaskMs: number;
+  maxFrameGapMs: number;
+  scrolls: number;
+}
+
+/** Clicks Run on the big query, scrolls the grid every 100 ms while rows stream, then shows the last row. */
+function streamIntoGrid(page: Page, rows: number): Promise<StreamFigures> {
+  return page.evaluate(
+    (expected) =>
+      new Promise<StreamFigures>((resolve) => {
+        const w = window as unknown as { __longtasks: Array<{ start: number; duration: number }> };
+        const status = () => document.querySelector('[data-testid="run-status"]')?.textContent ?? '';
+        const final = `${expected.toLocaleString('en-US')} rows in`;
+        const run = Array.from(document.querySelectorAll('button')).find((b) => b.textContent === '▶ Run')!;
+        const clicked = performance.now();
+        let lastFrame = clicked;
+        let maxGap = 0;
+        let scrolls = 0;
+        let doneAt = 0;
+        run.click();
+        const scroller = setInterval(() => {
+          const grid = document.querySelector('.grid');
+          if (grid) {
+            grid.scrollTop += 2_000;
+            scrolls++;
+          }
+        }, 100);
+        const frame = () => {
+          const now = performance.now();
+          maxGap = Math.max(maxGap, now - lastFrame);
+          lastFrame = now;
+          if (!doneAt && status().startsWith(final)) {
+            doneAt = now;
+            clearInterval(scroller);
+            const grid = document.querySelector('.grid')!;
+            grid.scrollTop = grid.scrollHeight;
+          }
+          if (doneAt && document.querySelector(`.grid-row[aria-rowindex="${expected + 1}"]`)) {
+            const tasks = w.__longtasks.filter((t) => t.start >= clicked);
+            resolve({
+              lastRowMs: now - clicked,
+              doneMs: doneAt - clicked,
+              longTasks: tasks.length,
+              maxLongTaskMs: Math.max(0, ...tasks.map((t) => t.duration)),
+              maxFrameGapMs: maxGap,
+              scrolls,
+            });
+            return;
+          }
+          requestAnimationFrame(frame);
+        };
+        requestAnimationFrame(frame);
+      }),
+    rows,
+  );
+}
+
+async function main(): Promise<void> {
+  const load = loadavg().map((x) => x.toFixed(2)).join(' ');
+  const bridge = await startBridge({ ui: true });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  try {
+    const rpc = await RpcClient.connect(bridge.url, bridge.token);
+    const connections = await rpc.call<Array<{ id: string; name: string }>>('connection.list');
+    const sample = connections.find((c) => c.name.startsWith('Sample'))!;
+    const pg = await rpc.call<{ id: string }>('connection.create', { config: postgresTarget().config });
+
+    // Bare WebSocket client: the same query and options, no rendering.
+    const { sessionId } = await rpc.call<{ sessionId: string }>('query.createSession', { connectionId: pg.id });
+    const bare: number[] = [];
+    for (let i = 0; i < REPS; i++) bare.push((await rpc.runQuery(sessionId, BIG_SQL, RUN_OPTS)).totalMs);
+
+    // First rows on the sample.
+    const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+    const samplePage = await context.newPage();
+    await openTab(samplePage, bridge.uiUrl!, sample.id, SAMPLE_SQL);
+    const first: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      first.push(await firstRowsMs(samplePage));
+      await samplePage.getByTestId('run-status').getByText(/^1,000 rows in/).waitFor();
+    }
+    await samplePage.close();
+
+    // 1M rows into the grid.
+    const page = await context.newPage();
+    await openTab(page, bridge.uiUrl!, pg.id, BIG_SQL);
+    const cdp = await context.newCDPSession(page);
+    const streams: StreamFigures[] = [];
+    for (let i = 0; i < REPS; i++) streams.push(await streamIntoGrid(page, ROWS));
+    const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heapAfterGc = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
+
+    const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+    const lastUi = median(streams.map((s) => s.lastRowMs));
+    const bareMedian = median(bare);
+    console.log(`UI benchmark — ${new Date().toISOString()}, ${cpus().length} cores, load average before: ${load}, bridge: ${bridge.entry}`);
+    console.log(`| figure | value | target |`);
+    console.log(`|---|---|---|`);
+    console.log(`| first rows visible after Run, sample, median of ${first.length} (all: ${first.map(round).join(', ')}) | ${round(median(first))} ms | ≤ 100 ms |`);
+    console.log(`| ${ROWS.toLocaleString('en-US')} rows: last row visible in the grid, median of ${REPS} (all: ${streams.map((s) => round(s.lastRowMs)).join(', ')}) | ${round(lastUi)} ms | |`);
+    console.log(`| same run, bare WebSocket client to query.done, median of ${REPS} (all: ${bare.map(round).join(', ')}) | ${round(bareMedian)} ms | |`);
+    console.log(`| UI / bare | ${(lastUi / bareMedian).toFixed(2)}× | ≤ 1.3× |`);
+    console.log(`| long tasks during the runs (count per run) | ${streams.map((s) => s.longTasks).join(', ')} | |`);
+    console.log(`| longest main-thread task during the runs | ${round(Math.max(...streams.map((s) => s.maxLongTaskMs)))} ms | ≤ 100 ms (target 50) |`);
+    console.log(`| longest gap between animation frames while scrolling every 100 ms (scrolls per run: ${streams.map((s) => s.scrolls).join(', ')}) | ${round(Math.max(...streams.map((s) => s.maxFrameGapMs)))} ms | |`);
+    console.log(`| JS heap after ${ROWS.toLocaleString('en-US')} rows in the grid: used / total; used after GC | ${mb(heap.usedSize)} / ${mb(heap.totalSize)}; ${mb(heapAfterGc.usedSize)} | |`);
+    rpc.close();
+  } finally {
+    await browser.close();
+    await bridge.stop();
+  }
+}
+
+await main();

@@ -1,0 +1,126 @@
+/**
+ * A windowed DOM grid over a ResultSet: only the rows in view are elements, cells are read by index from the result
+ * store. Column types show in the header, NULL is styled apart from an empty string, the row count can grow while
+ * the user scrolls. Click/shift-click select cells, a row number selects rows, Ctrl/Cmd+C copies them as TSV.
+ */
+import { useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import type { CellValue } from '../../../protocol/query.js';
+import { columnWidths, HEADER_HEIGHT, ROW_HEIGHT, ROW_NUMBER_WIDTH, rowWindow } from './grid-geometry.js';
+import { inRange, rangeOf, selectionToTsv, type Selection } from './grid-selection.js';
+import { cellText, type ResultSet } from './result-set.js';
+
+export function ResultGrid(props: { set: ResultSet; version: number; onCopied?: (what: string) => void }) {
+  const { set } = props;
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(400);
+  const [selection, setSelection] = useState<Selection | null>(null);
+  const columns = set.columns;
+  // Widths are fixed once the first rows are in, so columns do not jump while rows stream.
+  const sampled = set.rowCount > 0;
+  const widths = useMemo(() => columnWidths(columns, set), [columns, set, sampled]);
+  const totalWidth = ROW_NUMBER_WIDTH + widths.reduce((a, b) => a + b, 0);
+
+  useLayoutEffect(() => {
+    const element = scroller.current!;
+    const observer = new ResizeObserver(() => setViewport(element.clientHeight - HEADER_HEIGHT));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  const win = rowWindow(set.rowCount, scrollTop, viewport);
+  const range = selection ? rangeOf(selection) : null;
+
+  function select(row: number, col: number, extend: boolean) {
+    setSelection((s) => (extend && s ? { ...s, focusRow: row, focusCol: col } : { anchorRow: row, anchorCol: col, focusRow: row, focusCol: col }));
+  }
+
+  function onCellMouseDown(event: MouseEvent, row: number, col: number) {
+    if (event.button !== 0) return;
+    if (col < 0) {
+      const last = columns.length - 1;
+      setSelection((s) => (event.shiftKey && s ? { ...s, focusRow: row, focusCol: last } : { anchorRow: row, anchorCol: 0, focusRow: row, focusCol: last }));
+    } else select(row, col, event.shiftKey);
+    scroller.current?.focus({ preventScroll: true });
+  }
+
+  function onKeyDown(event: KeyboardEvent) {
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'c' && range) {
+      event.preventDefault();
+      const tsv = selectionToTsv(set, range);
+      void navigator.clipboard?.writeText(tsv).then(
+        () => props.onCopied?.(`${range.bottom - range.top + 1} row(s) copied`),
+        () => props.onCopied?.('Copy failed: the browser refused clipboard access'),
+      );
+      return;
+    }
+    const moves: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1], PageUp: [-20, 0], PageDown: [20, 0] };
+    const move = moves[event.key];
+    if (!move || set.rowCount === 0) return;
+    event.preventDefault();
+    const from = selection ?? { anchorRow: 0, anchorCol: 0, focusRow: 0, focusCol: 0 };
+    const row = Math.max(0, Math.min(set.rowCount - 1, from.focusRow + move[0]));
+    const col = Math.max(0, Math.min(columns.length - 1, from.focusCol + move[1]));
+    select(row, col, event.shiftKey);
+    const element = scroller.current!;
+    const y = row * ROW_HEIGHT;
+    if (y < element.scrollTop) element.scrollTop = y;
+    else if (y + ROW_HEIGHT > element.scrollTop + viewport) element.scrollTop = y + ROW_HEIGHT - viewport;
+  }
+
+  const rows = [];
+  for (let r = win.first; r <= win.last; r++) {
+    const values = set.row(r);
+    if (!values) break;
+    rows.push(
+      <div className="grid-row" role="row" aria-rowindex={r + 2} key={r} style={{ top: win.top + (r - win.first) * ROW_HEIGHT, width: totalWidth }}>
+        <div className="grid-rownum" role="rowheader" style={{ width: ROW_NUMBER_WIDTH }} onMouseDown={(e) => onCellMouseDown(e, r, -1)}>
+          {r + 1}
+        </div>
+        {widths.map((width, c) => (
+          <Cell key={c} value={values[c]} width={width} selected={range !== null && inRange(range, r, c)} onMouseDown={(e) => onCellMouseDown(e, r, c)} />
+        ))}
+      </div>,
+    );
+  }
+
+  return (
+    <div
+      className="grid"
+      ref={scroller}
+      role="grid"
+      aria-rowcount={set.rowCount + 1}
+      aria-colcount={columns.length}
+      aria-label="Result rows"
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+    >
+      <div className="grid-header" role="row" aria-rowindex={1} style={{ width: totalWidth, height: HEADER_HEIGHT }}>
+        <div className="grid-rownum" style={{ width: ROW_NUMBER_WIDTH }}>
+          #
+        </div>
+        {columns.map((column, c) => (
+          <div className="grid-colhead" role="columnheader" key={c} style={{ width: widths[c] }} title={`${column.name} ${column.type}${column.nullable === false ? ' not null' : ''}`}>
+            <span className="col-name">{column.name}</span>
+            <span className="col-type">{column.type}</span>
+          </div>
+        ))}
+      </div>
+      <div className="grid-body" style={{ height: win.contentHeight, width: totalWidth }}>
+        {rows}
+      </div>
+    </div>
+  );
+}
+
+function Cell(props: { value: CellValue | undefined; width: number; selected: boolean; onMouseDown: (e: MouseEvent) => void }) {
+  const { value } = props;
+  const isNull = value === null || value === undefined;
+  const className = `grid-cell${isNull ? ' null' : ''}${typeof value === 'number' ? ' num' : ''}${props.selected ? ' selected' : ''}`;
+  return (
+    <div className={className} role="gridcell" style={{ width: props.width }} onMouseDown={props.onMouseDown}>
+      {isNull ? 'NULL' : cellText(value)}
+    </div>
+  );
+}
