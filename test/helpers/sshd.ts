@@ -1,12 +1,12 @@
 /**
  * A throwaway OpenSSH server for the tunnel tests: `/usr/sbin/sshd -D -e` on a free loopback port, its config, host
  * key, authorized_keys and pid file in a temp dir; a test user `dbvtest` (created once with `useradd -M`, no home,
- * no login shell; its password set afresh per server) for password and key authentication; TCP forwarding allowed.
+ * no login shell; one password shared by every test server, kept in a root-only temp file) for password and key authentication; TCP forwarding allowed.
  * Needs root (sshd must switch users). Without sshd the tests skip — except under `CI=true`, where that fails.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,7 +57,8 @@ export async function freePort(): Promise<number> {
 export async function startSshd(): Promise<TestSshd> {
   const dir = mkdtempSync(join(tmpdir(), 'dbv-sshd-'));
   ensureTestUser();
-  const password = `pw-${randomBytes(9).toString('base64url')}`;
+  const password = sharedTestPassword();
+  // Always the same value, so servers of test files running at the same time never change it under each other.
   execFileSync('chpasswd', { input: `${SSH_TEST_USER}:${password}\n` });
   const keygen = (file: string, passphrase = '', type = 'ed25519'): void => {
     execFileSync('ssh-keygen', ['-q', '-t', type, '-N', passphrase, '-C', 'dbv-test', '-f', join(dir, file)]);
@@ -137,11 +138,42 @@ function hasTool(name: string): boolean {
 
 /** Idempotent: a system user without home or shell, only ever used by these tests' sshd. */
 function ensureTestUser(): void {
+  const exists = (): boolean => {
+    try {
+      execFileSync('id', [SSH_TEST_USER], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (exists()) return;
   try {
-    execFileSync('id', [SSH_TEST_USER], { stdio: 'ignore' });
-  } catch {
     execFileSync('useradd', ['-M', '-r', '-s', '/usr/sbin/nologin', SSH_TEST_USER], { stdio: 'ignore' });
+  } catch (error) {
+    // Another test file's server created it at the same moment.
+    if (!exists()) throw error;
   }
+}
+
+/**
+ * The test user's one password, made once per machine in a root-only file: test files run in parallel, and a fresh
+ * password per server would break the password logins of the servers already running.
+ */
+function sharedTestPassword(): string {
+  const file = join(tmpdir(), 'dbv-sshd-test-password');
+  if (!existsSync(file)) {
+    // Written whole under another name, then linked into place: a reader never sees a half-written file.
+    const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(draft, `pw-${randomBytes(9).toString('base64url')}`, { mode: 0o600 });
+    try {
+      linkSync(draft, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      rmSync(draft, { force: true });
+    }
+  }
+  return readFileSync(file, 'utf8');
 }
 
 /** Resolves once the server sends its SSH banner. */
