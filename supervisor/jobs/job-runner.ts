@@ -16,8 +16,9 @@ import {
   type ExportSource,
   type RestoreOptions,
 } from '../../protocol/index.js';
-import type { ResolvedTool, TaskResult } from '../../workers/channel/backup-task-types.js';
+import type { ResolvedTool, TaskConnection, TaskResult } from '../../workers/channel/backup-task-types.js';
 import type { Logger } from '../log/logger.js';
+import { knownHostsPathOf } from '../ssh/known-hosts-store.js';
 import type { BackupsRepo } from '../store/backups-repo.js';
 import type { BackupPool, TaskWithoutPort } from './backup-pool.js';
 import type { JobOutcome } from './job.actor.js';
@@ -105,7 +106,7 @@ export class JobRunner {
     const result = await this.#runTask(job, finalPath, signal, (outPath) => ({
       kind: 'backup',
       jobId: job.id,
-      conn: taskConnection(config),
+      conn: this.#conn(config),
       outPath,
       format,
       ...(tables ? { tables } : {}),
@@ -139,7 +140,7 @@ export class JobRunner {
     }
     if (!existsSync(backup.path)) throw new BridgeError('RESTORE_FAILED', 'the backup file is missing', { reason: 'missing', path: backup.path });
     const tool = restoreTool(backup.format, await this.deps.tools);
-    const conn = taskConnection(config);
+    const conn = this.#conn(config);
     if (backup.engine !== 'sqlite') {
       const clean = params.options.dropExisting !== false;
       await this.#runTask(job, null, signal, () => ({ kind: 'restore', jobId: job.id, conn, inPath: backup.path, format: backup.format, sha256: backup.sha256, clean, ...(tool ? { tool } : {}) }));
@@ -162,8 +163,13 @@ export class JobRunner {
     const format = params.options.format;
     const dir = connectionBackupDir(this.deps.dataDir, connectionId);
     const finalPath = params.outPath ?? join(dir, `export-${stamp()}-${job.id.slice(4, 12)}.${format}`);
-    const result = await this.#runTask(job, finalPath, signal, (outPath) => ({ kind: 'export', jobId: job.id, conn: taskConnection(config), outPath, format, source: params.source }));
+    const result = await this.#runTask(job, finalPath, signal, (outPath) => ({ kind: 'export', jobId: job.id, conn: this.#conn(config), outPath, format, source: params.source }));
     return { export: { path: finalPath, size: result.size!, rows: result.rows!, sha256: result.sha256! } };
+  }
+
+  /** The task's connection; an SSH one carries its settings and the pinned keys' path, the task opens the forward. */
+  #conn(config: ConnectionConfig): TaskConnection {
+    return taskConnection(config, { knownHostsPath: knownHostsPathOf(this.deps.dataDir) });
   }
 
   /**

@@ -12,16 +12,22 @@ import { pgDump, pgRestore } from './postgres-backup.js';
 import { sqliteBackup, sqliteRestore } from './sqlite-backup.js';
 import { exportRows } from './table-export.js';
 import { TaskChannel } from './task-channel.js';
+import { openTaskTunnel } from './task-tunnel.js';
 import type { BackupTaskInput, RestoreTaskInput, TaskInput, TaskOutcome, TaskResult } from '../channel/backup-task-types.js';
 
 export default async function runBackupTask(input: TaskInput): Promise<TaskOutcome> {
   const channel = new TaskChannel(input.port);
+  let closeTunnel: (() => Promise<void>) | undefined;
   try {
-    const result = await dispatch(input, channel);
+    // An SSH connection: everything below reaches the database only through a forward to the bastion (task-tunnel.ts).
+    const tunnel = await openTaskTunnel(input.conn, channel.signal);
+    closeTunnel = tunnel.close;
+    const result = await dispatch({ ...input, conn: tunnel.conn }, channel);
     return { ok: true, result };
   } catch (error) {
     return { ok: false, error: toShape(error, input.kind === 'restore' ? 'RESTORE_FAILED' : 'BACKUP_FAILED') };
   } finally {
+    await closeTunnel?.().catch(() => undefined);
     channel.close();
   }
 }

@@ -3,11 +3,15 @@
  * messages on the MessagePort passed with it. Types only, so both ends import it for free.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { BackupFormat, BridgeErrorShape } from '../../protocol/index.js';
+import type { BackupFormat, BridgeErrorShape, ConnectionConfig } from '../../protocol/index.js';
 
 export type Engine = 'postgres' | 'mysql' | 'sqlite';
 
-/** Where and as whom a task connects. Host and port come from one supervisor function (a tunnel may replace them). */
+/**
+ * Where and as whom a task connects. Host and port come from one supervisor function; with `ssh` they are the
+ * database as the bastion sees it, and the task replaces them by a local port forwarded through the tunnel
+ * (workers/backup/task-tunnel.ts) before it does anything else.
+ */
 export interface TaskConnection {
   engine: Engine;
   host?: string;
@@ -17,6 +21,12 @@ export interface TaskConnection {
   password?: string;
   database?: string;
   socketPath?: string;
+  /** The SSH bastion to go through (secrets included: in memory only, never argv, env, app.db or logs). */
+  ssh?: NonNullable<ConnectionConfig['ssh']>;
+  /** The pinned SSH host keys (`<dataDir>/known_hosts`); set with `ssh`. */
+  knownHostsPath?: string;
+  /** The connection's connect budget (extra.connectTimeoutMs), for the SSH handshake; set with `ssh`. */
+  connectTimeoutMs?: number;
 }
 
 export interface ResolvedTool {
