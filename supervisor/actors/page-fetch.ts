@@ -21,8 +21,8 @@ export class PageFetch {
       throw new BridgeError('INVALID_PARAMS', "No open page-mode run on this session: run with opts.mode 'page' first", { cursorToken });
     }
     if (this.#waiting) throw sessionBusyError({ cursorToken }, 'A query.fetchMore is already waiting for its page');
-    // The token both ends derive from the batches relayed so far: only the last page's token names the next page.
-    if (run.batchesRelayed === 0 || cursorToken !== cursorTokenFor(run.runId, run.batchesRelayed)) {
+    // The token both ends derive from the pages relayed so far: only the last page's token names the next page.
+    if (run.pagesRelayed === 0 || cursorToken !== cursorTokenFor(run.runId, run.pagesRelayed)) {
       throw new BridgeError('INVALID_PARAMS', 'Unknown or stale cursorToken: pass the one of the last page received', { cursorToken });
     }
     return new Promise((resolve, reject) => {

@@ -17,9 +17,10 @@ export interface RunReportTarget {
   log: Logger;
 }
 
-export function reportRunEnd(target: RunReportTarget, run: SessionRun, outcome: RunOutcome): void {
+/** `rowsRelayed` is the run's count when the worker did not report its own (it died, or the run was closed). */
+export function reportRunEnd(target: RunReportTarget, run: SessionRun, outcome: RunOutcome, rowsRelayed: number): void {
   const { sessionId, clientId, clients } = target;
-  const { status, rows = run.rows, rowsAffected, error } = outcome;
+  const { status, rows = rowsRelayed, rowsAffected, error } = outcome;
   const timeMs = Date.now() - run.startedAt;
   if (error && !(status === 'cancelled' && error.code === 'QUERY_CANCELLED')) {
     clients.sendTo(clientId, 'query.error', { sessionId, runId: run.runId, error });

@@ -21,8 +21,8 @@ export interface SessionRun {
   /** Page mode: the first batch is pushed, each later one is pulled by query.fetchMore. */
   pageMode: boolean;
   timeoutMs?: number;
-  rows: number;
-  batchesRelayed: number;
+  /** Page mode: the pages relayed to the client so far (the cursor token names the next one by this count). */
+  pagesRelayed: number;
   /** Page mode: the pages asked of the worker so far (the first with the run, one per fetchMore). */
   pagesAsked: number;
   /** The worker generation the run was started on (null until a worker was acquired for it). */
@@ -36,7 +36,7 @@ export interface SessionRun {
 /** How a run ended: what its query.done (and query.error) say. */
 export interface RunOutcome {
   status: RunStatus;
-  /** The worker's own count, when it reported the end (else the rows relayed). */
+  /** The worker's own count, when it reported the end (else the rows RunStream relayed). */
   rows?: number;
   rowsAffected?: number;
   error?: BridgeErrorShape;
@@ -56,7 +56,8 @@ export type SessionEvent =
   | { type: 'RUN'; run: SessionRun }
   | { type: 'CANCEL' }
   | { type: 'FETCH' }
-  | { type: 'BATCH'; runId: string; rows: number; json: string }
+  /** Page mode: RunStream is about to hand the client a page (batches themselves never pass through the machine). */
+  | { type: 'PAGE_RELAYED'; runId: string }
   | { type: 'END'; runId: string; status: RunStatus; rows: number; rowsAffected?: number; error?: BridgeErrorShape }
   | { type: 'WORKER_EXITED'; generation: number; reason: string }
   | { type: 'CLOSE' };
@@ -70,8 +71,7 @@ export function newRun(runId: string, sql: string, opts: RunOptions, startedAt: 
     startedAt,
     pageMode: opts.mode === 'page',
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-    rows: 0,
-    batchesRelayed: 0,
+    pagesRelayed: 0,
     pagesAsked: opts.mode === 'page' ? 1 : 0,
     generation: null,
     isolation: null,

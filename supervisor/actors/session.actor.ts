@@ -1,7 +1,7 @@
 /**
  * The effects of a query session (session.machine.ts holds its lifecycle): leasing the session's database client in
  * the connection's worker, starting and cancelling runs, killing a worker that cannot stop, relaying batches to the
- * owner under flow control, and sending each accepted run's one `query.done`.
+ * owner under flow control (through RunStream, outside the machine), and sending each accepted run's one `query.done`.
  */
 import { createActor, fromPromise, waitFor, type Actor } from 'xstate';
 import { BridgeError, sessionBusyError, type FetchMoreResult, type RunOptions } from '../../protocol/index.js';
@@ -80,11 +80,6 @@ export class SessionActor {
       },
       actions: {
         finishRun: ({ context }, outcome) => this.#finish(context.run!, outcome),
-        relayBatch: ({ event }) => {
-          if (event.type !== 'BATCH') return;
-          if (!this.#page.deliver(event.json)) deps.clients.sendRawTo(this.clientId, 'query.result', event.json);
-          this.#stream?.delivered();
-        },
         requestPage: () => this.#stream?.requestPage(),
         killWorker: ({ context }, { reason }) => {
           log.warn({ sessionId: this.sessionId, runId: context.run?.runId ?? context.stopping?.runId }, reason);
@@ -166,7 +161,12 @@ export class SessionActor {
 
   async #startRun(run: SessionRun): Promise<void> {
     const { worker } = this.#acquired!;
-    const stream = new RunStream(run, worker, this.deps.client, this.deps.connection, (event) => this.#actor.send(event));
+    const stream = new RunStream(run, worker, this.deps.client, this.deps.connection, {
+      onEvent: (event) => this.#actor.send(event),
+      relay: (json) => {
+        if (!this.#page.deliver(json)) this.deps.clients.sendRawTo(this.clientId, 'query.result', json);
+      },
+    });
     this.#stream = stream;
     await worker.api.startRun({ sessionId: this.sessionId, runId: run.runId, sql: run.sql, opts: run.opts, initialCredit: stream.initialCredit });
   }
@@ -177,10 +177,11 @@ export class SessionActor {
   }
 
   #finish(run: SessionRun, outcome: RunOutcome): void {
+    const rowsRelayed = this.#stream?.rows ?? 0;
     this.#stream?.close();
     this.#stream = null;
     const { status, error } = outcome;
     this.#page.fail(error ? BridgeError.from(error) : new BridgeError('QUERY_CANCELLED', `The run ended (${status}) before the page arrived`));
-    reportRunEnd(this.#report, run, outcome);
+    reportRunEnd(this.#report, run, outcome, rowsRelayed);
   }
 }

@@ -32,7 +32,6 @@ export function sessionHarness(options: HarnessOptions = {}) {
   const clock = new SimulatedClock();
   const effects: string[] = [];
   const outcomes: Array<RunOutcome & { runId: string }> = [];
-  const relayed: string[] = [];
   const kills: string[] = [];
   let releaseAcquire: () => void = () => undefined;
   const acquireHeld = new Promise<void>((resolve) => (releaseAcquire = resolve));
@@ -70,7 +69,6 @@ export function sessionHarness(options: HarnessOptions = {}) {
     },
     actions: {
       finishRun: ({ context }, outcome) => void outcomes.push({ runId: context.run!.runId, ...outcome }),
-      relayBatch: ({ event }) => void relayed.push((event as { json: string }).json),
       requestPage: () => void effects.push('page credit'),
       killWorker: (_, { reason }) => void kills.push(reason),
       logIdleClose: () => void effects.push('idle close'),
@@ -90,7 +88,6 @@ export function sessionHarness(options: HarnessOptions = {}) {
     clock,
     effects,
     outcomes,
-    relayed,
     kills,
     state,
     until,
@@ -104,7 +101,9 @@ export function sessionHarness(options: HarnessOptions = {}) {
     },
     /** Resolves once the worker accepted the run (the machine is in `started`). */
     started: () => waitFor(actor, (s) => s.matches({ active: 'started' }), { timeout: 500 }),
-    batch: (runId: string, json = `{"b":1}`, rows = 1) => actor.send({ type: 'BATCH', runId, rows, json }),
+    /** Page mode: RunStream is handing the client a page (batches themselves never reach the machine: run-stream.test.ts). */
+    page: (runId: string) => actor.send({ type: 'PAGE_RELAYED', runId }),
+    pagesRelayed: () => actor.getSnapshot().context.run?.pagesRelayed,
     end: (runId: string, status: RunOutcome['status'] = 'success', rows = 0) => actor.send({ type: 'END', runId, status, rows }),
   };
 }

@@ -28,18 +28,15 @@ describe('session machine: opening and idling', () => {
 });
 
 describe('session machine: one run, one query.done', () => {
-  it('relays batches, ends on the worker’s end, and goes back to idle with the idle clock restarted', async () => {
+  it('ends on the worker’s end, and goes back to idle with the idle clock restarted', async () => {
+    // Relaying and counting the batches in between is RunStream's (run-stream.test.ts): they never reach the machine.
     const h = sessionHarness();
     await h.until((s) => s === 'idle');
     h.clock.increment(IDLE_MS - 1);
     const runId = h.run();
     await h.started();
-    h.batch(runId, '{"n":1}', 10);
-    h.batch(runId, '{"n":2}', 10);
-    expect(h.actor.getSnapshot().context.run).toMatchObject({ rows: 20, batchesRelayed: 2 });
     h.end(runId, 'success', 20);
     expect(h.state()).toBe('idle');
-    expect(h.relayed).toEqual(['{"n":1}', '{"n":2}']);
     expect(h.outcomes).toEqual([{ runId, status: 'success', rows: 20 }]);
     expect(h.effects).toEqual(['acquire', `start ${runId}`]);
     // The idle time counts from the end of the run, not from before it.
@@ -53,10 +50,10 @@ describe('session machine: one run, one query.done', () => {
     const runId = h.run();
     await h.started();
     h.end(runId);
-    h.batch(runId);
+    h.page(runId);
     h.end(runId, 'error');
     h.send({ type: 'WORKER_EXITED', generation: 1, reason: 'late' });
-    expect(h.relayed).toEqual([]);
+    expect(h.actor.getSnapshot().context.run).toBeNull();
     expect(h.outcomes).toHaveLength(1);
     expect(h.state()).toBe('idle');
   });
@@ -64,10 +61,11 @@ describe('session machine: one run, one query.done', () => {
   it('ignores the messages of another runId while a run is active', async () => {
     const h = sessionHarness();
     await h.until((s) => s === 'idle');
-    const runId = h.run();
+    const runId = h.run({ mode: 'page' });
     await h.started();
-    h.batch('old-run');
+    h.page('old-run');
     h.end('old-run', 'error');
+    expect(h.pagesRelayed()).toBe(0);
     expect(h.state()).toBe('running');
     expect(h.outcomes).toEqual([]);
     h.end(runId);
@@ -198,50 +196,5 @@ describe('session machine: the blocked-worker watchdog (timeoutMs in a child pro
       expect(h.effects).not.toContain('probe');
       expect(h.kills).toEqual([]);
     }
-  });
-});
-
-describe('session machine: page mode', () => {
-  it('asks one page per fetch, and closes the session when the cursor waits unfetched past the idle timeout', async () => {
-    const h = sessionHarness();
-    await h.until((s) => s === 'idle');
-    const runId = h.run({ mode: 'page' });
-    await h.started();
-    h.batch(runId, '{"page":1}');
-    h.clock.increment(IDLE_MS - 1);
-    h.send({ type: 'FETCH' });
-    expect(h.effects).toContain('page credit');
-    // While a page is on its way the session is not idle, however long the worker takes.
-    h.clock.increment(IDLE_MS * 3);
-    expect(h.state()).toBe('running');
-    h.batch(runId, '{"page":2}');
-    h.clock.increment(IDLE_MS);
-    await waitFor(h.actor, (s) => s.status === 'done', { timeout: 500 });
-    expect(h.relayed).toEqual(['{"page":1}', '{"page":2}']);
-    expect(h.outcomes).toEqual([{ runId, status: 'cancelled' }]);
-    expect(h.effects.slice(-3)).toEqual([`cancel ${runId}`, 'release 1', 'closed']);
-  });
-
-  it('a first page that overtook the worker’s answer to startRun still arms the unfetched-cursor timeout', async () => {
-    const h = sessionHarness({ holdStart: true });
-    await h.until((s) => s === 'idle');
-    const runId = h.run({ mode: 'page' });
-    await waitFor(h.actor, (s) => s.matches({ active: 'starting' }), { timeout: 500 });
-    h.batch(runId, '{"page":1}');
-    h.releaseStart();
-    await waitFor(h.actor, (s) => s.matches({ active: { started: { running: 'delivered' } } }), { timeout: 500 });
-    h.clock.increment(IDLE_MS);
-    await waitFor(h.actor, (s) => s.status === 'done', { timeout: 500 });
-    expect(h.outcomes).toEqual([{ runId, status: 'cancelled' }]);
-  });
-
-  it('a stream-mode run is never closed for idleness, however long between batches', async () => {
-    const h = sessionHarness();
-    await h.until((s) => s === 'idle');
-    const runId = h.run();
-    await h.started();
-    h.batch(runId);
-    h.clock.increment(IDLE_MS * 5);
-    expect(h.state()).toBe('running');
   });
 });
