@@ -15,32 +15,37 @@ const MAX_ATTEMPTS = 3;
 
 /** Prompts until the store unlocks, attempts run out, or the user presses Ctrl-C / Ctrl-D (then resolves false). */
 export async function promptForMasterPassword(store: Unlockable, input: ReadStream, output: NodeJS.WritableStream): Promise<boolean> {
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    output.write('The secrets file is locked. Master password: ');
-    const password = await readHidden(input);
-    output.write('\n');
-    if (password === null) return false;
-    try {
-      await store.unlock(password);
-      output.write('Secrets unlocked.\n');
-      return true;
-    } catch (error) {
-      const e = BridgeError.from(error);
-      output.write(e.code === 'SECRET_LOCKED' ? 'Wrong master password.\n' : `Could not unlock: ${e.message}\n`);
+  // Echo stays off from before the first prompt is shown until the last answer is in, so nothing typed or pasted the
+  // moment a prompt appears, or while a wrong password is being checked, ever shows on the screen.
+  input.setRawMode(true);
+  try {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      output.write('The secrets file is locked. Master password: ');
+      const password = await readHidden(input);
+      output.write('\n');
+      if (password === null) return false;
+      try {
+        await store.unlock(password);
+        output.write('Secrets unlocked.\n');
+        return true;
+      } catch (error) {
+        const e = BridgeError.from(error);
+        output.write(e.code === 'SECRET_LOCKED' ? 'Wrong master password.\n' : `Could not unlock: ${e.message}\n`);
+      }
     }
+    output.write('Secrets stay locked; unlock them from the UI (secret.unlock).\n');
+    return false;
+  } finally {
+    input.setRawMode(false);
   }
-  output.write('Secrets stay locked; unlock them from the UI (secret.unlock).\n');
-  return false;
 }
 
 function readHidden(input: ReadStream): Promise<string | null> {
   return new Promise((resolve) => {
     let typed = '';
-    input.setRawMode(true);
     input.resume();
     const finish = (value: string | null): void => {
       input.off('data', onData);
-      input.setRawMode(false);
       input.pause();
       resolve(value);
     };
