@@ -8,7 +8,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './sshd.js';
+import { freePort, hasTool } from './local-system.js';
 
 export const MARIADBD = '/usr/sbin/mariadbd';
 export const MARIADB_CERT_USER = 'certuser';
@@ -112,11 +112,3 @@ export async function startMariadb(files: { ca: string; serverCert: string; serv
   };
 }
 
-function hasTool(name: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -9,7 +9,7 @@ import { appendFileSync, chmodSync, chownSync, copyFileSync, existsSync, mkdtemp
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { freePort } from './sshd.js';
+import { freePort } from './local-system.js';
 
 export const CERT_USER = 'certuser';
 

@@ -8,6 +8,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { freePort, hasTool } from './local-system.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostKeyFingerprint } from '../../workers/channel/known-hosts.js';
@@ -46,13 +47,6 @@ export function sshdAvailable(): boolean {
   return ok;
 }
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export async function startSshd(): Promise<TestSshd> {
   const dir = mkdtempSync(join(tmpdir(), 'dbv-sshd-'));
@@ -127,14 +121,6 @@ export async function startSshd(): Promise<TestSshd> {
   };
 }
 
-function hasTool(name: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Idempotent: a system user without home or shell, only ever used by these tests' sshd. */
 function ensureTestUser(): void {

@@ -19,7 +19,8 @@ import { routeThroughTunnel } from '../../../workers/connectors/network-config.j
 import { openLocalForward } from '../../../workers/connectors/ssh/local-forward.js';
 import { SshTunnel } from '../../../workers/connectors/ssh/ssh-tunnel.js';
 import { configFromUrl, testDatabase } from '../../helpers/databases.js';
-import { freePort, sshdAvailable, startSshd, type TestSshd } from '../../helpers/sshd.js';
+import { freePort } from '../../helpers/local-system.js';
+import { sshdAvailable, startSshd, type TestSshd } from '../../helpers/sshd.js';
 import { collect, firstCell, knownHosts, runOptions, tunneled, type SshAuth } from './tunnel-fixture.js';
 
 const canRun = sshdAvailable();
