@@ -2,7 +2,7 @@
  * A PostgreSQL database's objects and rows as queries report them, for "identical after restore" checks: columns
  * (types, defaults, nullability, identity), constraints, indexes, views, sequence positions and every row.
  */
-import { adminClient } from '../postgres/pg-fixture.js';
+import { adminClient, createTestDatabase } from '../postgres/pg-fixture.js';
 
 export const PG_FIXTURE = `
   CREATE SCHEMA extra;
@@ -26,6 +26,19 @@ export const PG_FIXTURE = `
       FROM generate_series(1, 3000) g;
   INSERT INTO extra.notes VALUES (1, 'first note, with a tab\there', 1), (2, NULL, NULL);
 `;
+
+/** Creates `source` loaded with PG_FIXTURE and an empty `second` (a restore target); returns `source`'s snapshot. */
+export async function createFixtureDatabases(url: string, source: string, second: string): Promise<unknown> {
+  await createTestDatabase(url, source);
+  await createTestDatabase(url, second);
+  const admin = await adminClient(url, source);
+  try {
+    await admin.query(PG_FIXTURE);
+  } finally {
+    await admin.end();
+  }
+  return pgSnapshot(url, source);
+}
 
 export async function pgSnapshot(url: string, database: string): Promise<unknown> {
   const client = await adminClient(url, database);

@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromUrl, testDatabase } from '../../helpers/databases.js';
-import { adminClient, createTestDatabase, dropTestDatabase } from '../postgres/pg-fixture.js';
+import { adminClient, dropTestDatabase } from '../postgres/pg-fixture.js';
 import { BUILT, expectNonDecreasing, jobDone, progressOf, startJobBridge, type JobBridge } from './job-harness.js';
-import { PG_DAMAGE, PG_FIXTURE, pgSnapshot } from './pg-snapshot.js';
+import { createFixtureDatabases, PG_DAMAGE, pgSnapshot } from './pg-snapshot.js';
 
 const pg = await testDatabase('postgres');
 const suffix = randomBytes(4).toString('hex');
@@ -22,12 +22,7 @@ describe.skipIf(pg.skip || (!BUILT && process.env.CI !== 'true'))('PostgreSQL ba
   let original: unknown;
 
   beforeAll(async () => {
-    await createTestDatabase(pg.url!, SOURCE);
-    await createTestDatabase(pg.url!, SECOND);
-    const admin = await adminClient(pg.url!, SOURCE);
-    await admin.query(PG_FIXTURE);
-    await admin.end();
-    original = await pgSnapshot(pg.url!, SOURCE);
+    original = await createFixtureDatabases(pg.url!, SOURCE, SECOND);
     jb = await startJobBridge();
     const base = configFromUrl(pg.url!);
     connectionId = (await jb.client.call('connection.create', { config: { ...base, name: 'pg source', type: 'postgres', database: SOURCE } })).id;

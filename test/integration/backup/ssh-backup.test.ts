@@ -14,10 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionConfig } from '../../../protocol/index.js';
 import { configFromUrl, testDatabase } from '../../helpers/databases.js';
 import { sshdAvailable, startSshd, type TestSshd } from '../../helpers/sshd.js';
-import { adminClient, createTestDatabase, dropTestDatabase } from '../postgres/pg-fixture.js';
+import { adminClient, dropTestDatabase } from '../postgres/pg-fixture.js';
 import { sshSettings } from '../ssh/tunnel-fixture.js';
 import { BUILT, jobDone, startJobBridge, type JobBridge } from './job-harness.js';
-import { PG_DAMAGE, PG_FIXTURE, pgSnapshot } from './pg-snapshot.js';
+import { createFixtureDatabases, PG_DAMAGE, pgSnapshot } from './pg-snapshot.js';
 
 const canRun = sshdAvailable();
 const pg = await testDatabase('postgres');
@@ -38,12 +38,7 @@ describe.skipIf(!canRun || pg.skip || (!BUILT && process.env.CI !== 'true'))('ba
 
   beforeAll(async () => {
     sshd = await startSshd();
-    await createTestDatabase(pg.url!, SOURCE);
-    await createTestDatabase(pg.url!, SECOND);
-    const admin = await adminClient(pg.url!, SOURCE);
-    await admin.query(PG_FIXTURE);
-    await admin.end();
-    original = await pgSnapshot(pg.url!, SOURCE);
+    original = await createFixtureDatabases(pg.url!, SOURCE, SECOND);
     jb = await startJobBridge();
     // The database as the bastion sees it (127.0.0.1:5432), reached through the sshd.
     config = { ...configFromUrl(pg.url!), name: 'pg via bastion', type: 'postgres', database: SOURCE, ssh: sshSettings(sshd, 'encrypted-key'), extra: { connectTimeoutMs: 8000 } };
