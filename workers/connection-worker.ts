@@ -64,6 +64,10 @@ function requireConnector(): Connector {
 }
 
 function onStreamMessage(msg: SupervisorStreamMessage): void {
+  if (msg.type === 'heartbeat') {
+    sendStream({ type: 'heartbeat', seq: msg.seq });
+    return;
+  }
   if (msg.type !== 'credit') return;
   for (const run of runsBySession.values()) if (run.runId === msg.runId) run.addCredit(msg.batches);
 }
@@ -90,6 +94,7 @@ const api: WorkerApi = {
     connector.onHealth?.((event) => {
       if (!shuttingDown) sendStream({ type: 'health', ...event });
     });
+    connector.onSessionBackend?.((sessionId, backendId) => sendStream({ type: 'session-backend', sessionId, backendId }));
   },
   test: () => testConnectionHops(connectionConfig!, requireConnector(), tunnel),
   listSchemas: () => requireConnector().getMetadata(),
@@ -123,6 +128,7 @@ const api: WorkerApi = {
   async poolStats() {
     return connector?.poolStats?.() ?? {};
   },
+  endOrphanedBackends: async (backendIds) => (await requireConnector().endOrphanedBackends?.(backendIds)) ?? 0,
   async shutdown() {
     if (shuttingDown) return;
     shuttingDown = true;

@@ -10,14 +10,32 @@ import {
   type ConnectorStatus,
   type ConnectorStatusEvent,
   type WorkerDebugInfo,
+  type WorkerIsolation,
 } from '../../protocol/index.js';
 import type { HealthStreamMessage, RunStreamMessage, WorkerInitOptions } from '../../workers/channel/worker-messages.js';
+import { FAULT_INJECTION_TYPE } from '../../workers/channel/connector-types.js';
 import { DEFAULT_ISOLATION } from '../../workers/channel/isolation.js';
 import type { WorkerHandle } from '../isolation/worker-handle.js';
 import { spawnConnectionWorker } from '../isolation/worker-host.js';
 import type { Logger } from '../log/logger.js';
 import { connectionMachine } from './connection.machine.js';
+import { endOrphanedBackends } from './orphan-cleanup.js';
 import { UNREF_CLOCK } from './unref-clock.js';
+import { WorkerWatchdog } from './worker-watchdog.js';
+
+/**
+ * Drivers whose calls are synchronous by design (better-sqlite3): their worker's loop is legitimately silent while a
+ * call runs, so the heartbeat watchdog excuses it then; blocked-worker.machine.ts watches their runs instead.
+ */
+const SYNCHRONOUS_DRIVERS: ReadonlySet<string> = new Set(['sqlite']);
+
+/**
+ * Every worker's V8 heap limit (thread: resourceLimits; process: --max-old-space-size), so a driver that runs out of
+ * memory dies alone instead of growing until the machine swaps. Batches stream under back-pressure; 2 GiB is far
+ * above what a worker needs. The test-only `faulty` connector gets a small one so that its `oom` ends quickly.
+ */
+export const WORKER_HEAP_LIMIT_MB = 2048;
+export const FAULTY_WORKER_HEAP_LIMIT_MB = 128;
 
 export interface ConnectionActorDeps {
   connectionId: string;
@@ -143,17 +161,33 @@ export class ConnectionActor {
     const config = await this.deps.loadConfig();
     this.#type = config.type;
     const isolation = config.extra?.isolation ?? DEFAULT_ISOLATION[config.type];
-    const worker = spawnConnectionWorker({ isolation, name: `${config.type}:${this.connectionId}` });
+    const maxOldGenerationSizeMb = heapLimitOf(config.type);
+    const worker = spawnConnectionWorker({ isolation, name: `${config.type}:${this.connectionId}`, maxOldGenerationSizeMb });
     const generation = ++this.#generation;
     const log = this.deps.log.child({ connectionId: this.connectionId, generation });
-    worker.onStream((msg) => (msg.type === 'health' ? this.#onServerHealth(msg, log) : this.#runListeners.get(msg.runId)?.(msg)));
+    /** sessionId → the server's id of that session's own connection, while it has one. */
+    const backends = new Map<string, number>();
+    let killedBecause: string | undefined;
+    worker.onStream((msg) => {
+      if (msg.type === 'health') this.#onServerHealth(msg, log);
+      else if (msg.type === 'session-backend') {
+        if (msg.backendId === null) backends.delete(msg.sessionId);
+        else backends.set(msg.sessionId, msg.backendId);
+      } else if (msg.type !== 'heartbeat') this.#runListeners.get(msg.runId)?.(msg);
+    });
     worker.onStderr?.((line) => log.warn({ worker: 'stderr' }, line));
+    let watchdog: WorkerWatchdog | undefined;
     worker.onExit(({ code, signal, expected }) => {
+      watchdog?.stop();
       if (this.#worker === worker) this.#worker = null;
-      const reason = signal ? `worker killed by ${signal}` : `worker exited with code ${code}`;
+      const reason = killedBecause ?? (signal ? `worker killed by ${signal}` : `worker exited with code ${code}`);
       if (!expected) {
         this.#restarts++;
-        log.warn({ code, signal }, 'connection worker died');
+        log.warn({ code, signal, reason }, 'connection worker died');
+      }
+      const orphans = [...backends.values()];
+      if (orphans.length > 0 && this.state !== 'closing' && this.state !== 'closed') {
+        void this.#endOrphans(orphans, isolation, maxOldGenerationSizeMb, log);
       }
       for (const listener of this.#exitListeners) listener(generation, reason);
       if (!expected) this.#actor.send({ type: 'WORKER_EXITED', reason });
@@ -164,8 +198,41 @@ export class ConnectionActor {
       worker.kill();
       throw error;
     }
+    if (!worker.exited) {
+      watchdog = new WorkerWatchdog({
+        send: (seq) => worker.sendStream({ type: 'heartbeat', seq }),
+        excused: () => SYNCHRONOUS_DRIVERS.has(config.type) && (this.#runListeners.size > 0 || worker.pendingCalls > 0),
+        onSilent: (silentMs) => {
+          killedBecause = `worker stopped answering heartbeats for ${silentMs} ms (blocked event loop) and was killed`;
+          log.warn({ silentMs }, 'connection worker is blocked; killing it');
+          worker.kill();
+        },
+      });
+      worker.onHeartbeat((seq) => watchdog?.answered(seq));
+    }
     this.#worker = worker;
     log.info({ isolation, workerPid: worker.pid, threadId: worker.threadId }, 'connection worker ready');
+  }
+
+  /**
+   * The dead worker's sessions may still be executing on the server: end those connections from a short-lived worker
+   * of this connection (orphan-cleanup.ts). Best effort; the outcome goes to the log, ids only.
+   */
+  async #endOrphans(backendIds: number[], isolation: WorkerIsolation, maxOldGenerationSizeMb: number, log: Logger): Promise<void> {
+    try {
+      const config = await this.deps.loadConfig();
+      const ended = await endOrphanedBackends({
+        config,
+        isolation,
+        backendIds,
+        connectionId: this.connectionId,
+        workerInit: this.deps.workerInit,
+        maxOldGenerationSizeMb,
+      });
+      log.info({ backendIds, ended }, 'ended the database connections a dead worker left behind');
+    } catch (error) {
+      log.warn({ backendIds, error: error instanceof Error ? error.message : String(error) }, 'could not end the database connections a dead worker left behind');
+    }
   }
 
   /**
@@ -193,4 +260,8 @@ export class ConnectionActor {
     const message = snapshot.context.lastError ?? `connection is ${String(snapshot.value)}`;
     throw new BridgeError('WORKER_CRASHED', `The connection's worker could not start: ${message}`, { connectionId: this.connectionId });
   }
+}
+
+function heapLimitOf(type: ConnectionConfig['type'] | string): number {
+  return type === FAULT_INJECTION_TYPE ? FAULTY_WORKER_HEAP_LIMIT_MB : WORKER_HEAP_LIMIT_MB;
 }

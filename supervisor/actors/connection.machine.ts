@@ -3,22 +3,28 @@
  * waiting for a backoff) are the named actors `startWorker` and `stopWorker`, provided by connection.actor.ts.
  *
  *   idle ─USE─▶ starting ─done─▶ ready ─WORKER_EXITED─▶ restarting ─after backoff─▶ starting …
- *                   └─error─▶ failed (USE retries)            too many restarts in a row ─▶ crashed (USE retries)
+ *                   └─error─▶ failed (USE retries)            the 5th crash in a row ─▶ crashed (USE retries)
  *   any ─CLOSE─▶ closing ─▶ closed
+ *
+ * "Five crashes" (docs/api.md, connector.status) counts deaths, not restarts: crashes 1–4 are each followed by a
+ * restart (backoff 100, 200, 400, 800 ms); the fifth in a row, without STABLE_AFTER_MS of a worker staying up in
+ * between, leaves the connection `crashed`, and nothing is restarted until the next use.
  */
 import { assign, fromPromise, setup } from 'xstate';
 
-/** Restarts in a row (without a stable period) before the actor gives up and reports `crashed`. */
-export const MAX_CONSECUTIVE_RESTARTS = 5;
-/** A worker that stayed up this long resets the restart count. */
+/** Worker deaths in a row (without a stable period) at which the actor gives up and reports `crashed`. */
+export const MAX_CONSECUTIVE_CRASHES = 5;
+/** A worker that stayed up this long resets the crash count. */
 export const STABLE_AFTER_MS = 30_000;
 
-export function backoffMs(attempt: number): number {
-  return Math.min(100 * 2 ** attempt, 5000);
+/** The wait before the restart that follows the `crashes`-th death in a row (1-based): 100 ms, doubling, at most 5 s. */
+export function backoffMs(crashes: number): number {
+  return Math.min(100 * 2 ** Math.max(0, crashes - 1), 5000);
 }
 
 export interface ConnectionContext {
-  restarts: number;
+  /** Worker deaths in a row, the current one included while `restarting`. */
+  crashes: number;
   lastError: string | null;
 }
 
@@ -39,15 +45,15 @@ export const connectionMachine = setup({
     }),
   },
   delays: {
-    backoff: ({ context }) => backoffMs(context.restarts),
+    backoff: ({ context }) => backoffMs(context.crashes),
   },
   guards: {
-    tooManyRestarts: ({ context }) => context.restarts >= MAX_CONSECUTIVE_RESTARTS,
+    tooManyCrashes: ({ context }) => context.crashes >= MAX_CONSECUTIVE_CRASHES,
   },
 }).createMachine({
   id: 'connection',
   initial: 'idle',
-  context: { restarts: 0, lastError: null },
+  context: { crashes: 0, lastError: null },
   on: { CLOSE: '.closing' },
   states: {
     idle: { on: { USE: 'starting' } },
@@ -59,20 +65,23 @@ export const connectionMachine = setup({
       },
     },
     ready: {
-      after: { [STABLE_AFTER_MS]: { actions: assign({ restarts: 0 }) } },
+      after: { [STABLE_AFTER_MS]: { actions: assign({ crashes: 0 }) } },
       on: {
-        WORKER_EXITED: { target: 'restarting', actions: assign({ lastError: ({ event }) => event.reason }) },
+        WORKER_EXITED: {
+          target: 'restarting',
+          actions: assign({ lastError: ({ event }) => event.reason, crashes: ({ context }) => context.crashes + 1 }),
+        },
         RESTART: 'stopping',
       },
     },
     /** A deliberate restart (connection.update): stop the worker cleanly, then start a new one. */
     stopping: { invoke: { src: 'stopWorker', onDone: 'starting', onError: 'starting' } },
     restarting: {
-      always: { guard: 'tooManyRestarts', target: 'crashed' },
-      after: { backoff: { target: 'starting', actions: assign({ restarts: ({ context }) => context.restarts + 1 }) } },
+      always: { guard: 'tooManyCrashes', target: 'crashed' },
+      after: { backoff: 'starting' },
     },
-    failed: { on: { USE: 'starting' } },
-    crashed: { on: { USE: { target: 'starting', actions: assign({ restarts: 0 }) } } },
+    failed: { on: { USE: { target: 'starting', actions: assign({ crashes: 0 }) } } },
+    crashed: { on: { USE: { target: 'starting', actions: assign({ crashes: 0 }) } } },
     closing: { invoke: { src: 'stopWorker', onDone: 'closed', onError: 'closed' } },
     closed: { type: 'final' },
   },

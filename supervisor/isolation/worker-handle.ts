@@ -31,8 +31,15 @@ export interface WorkerHandle {
   readonly api: Remote<WorkerApi>;
   /** True once the worker has exited (after the exit handlers ran). */
   readonly exited: boolean;
+  /** Calls made through `api` that have not been answered yet. */
+  readonly pendingCalls: number;
   sendStream(msg: SupervisorStreamMessage): void;
   onStream(handler: (msg: WorkerStreamMessage) => void): void;
+  /**
+   * The worker's heartbeat answers, delivered as they arrive: not through the relay scheduler, so a long queue of
+   * batches cannot make a live worker look blocked (supervisor/actors/worker-watchdog.ts).
+   */
+  onHeartbeat(handler: (seq: number) => void): void;
   /** Fires once per handler; a handler added after the exit is called at once (asynchronously). */
   onExit(handler: (info: WorkerExitInfo) => void): void;
   /** The worker's stdout and stderr, line by line (they never reach the supervisor's own stdout). */

@@ -29,6 +29,7 @@ export function spawnConnectionWorker(options: SpawnWorkerOptions): WorkerHandle
   const endpoint = new CrashSafeEndpoint((msg) => child.send({ ch: 'rpc', msg }));
   const api = wrap<WorkerApi>(endpoint);
   const streamHandlers: Array<(msg: WorkerStreamMessage) => void> = [];
+  const heartbeatHandlers: Array<(seq: number) => void> = [];
   const outputHandlers: Array<(line: string, source: OutputSource) => void> = options.onStderr ? [options.onStderr] : [];
   const exitHandlers: Array<(info: WorkerExitInfo) => void> = [];
   let exitInfo: WorkerExitInfo | undefined;
@@ -45,6 +46,10 @@ export function spawnConnectionWorker(options: SpawnWorkerOptions): WorkerHandle
     if (message.ch === 'rpc') endpoint.deliver(message.msg);
     else if (message.ch === 'stream') {
       const msg = message.msg as WorkerStreamMessage;
+      if (msg.type === 'heartbeat') {
+        for (const handler of heartbeatHandlers) handler(msg.seq);
+        return;
+      }
       relayScheduler.enqueue(() => {
         for (const handler of streamHandlers) handler(msg);
       });
@@ -69,8 +74,12 @@ export function spawnConnectionWorker(options: SpawnWorkerOptions): WorkerHandle
     get exited() {
       return exitInfo !== undefined;
     },
+    get pendingCalls() {
+      return endpoint.pendingCalls;
+    },
     sendStream: (msg: SupervisorStreamMessage) => child.send({ ch: 'stream', msg }),
     onStream: (handler) => void streamHandlers.push(handler),
+    onHeartbeat: (handler) => void heartbeatHandlers.push(handler),
     onExit: (handler) => {
       const info = exitInfo;
       if (info) queueMicrotask(() => handler(info));

@@ -49,6 +49,11 @@ export interface WorkerApi {
   cancelRun(sessionId: string, runId: string): Promise<boolean>;
   closeSession(sessionId: string): Promise<void>;
   poolStats(): Promise<PoolStats>;
+  /**
+   * Ends, from this worker's own connection, the server-side connections a dead worker's sessions left behind (their
+   * backend ids, SessionBackendMessage): what they still execute stops. Resolves with how many it ended.
+   */
+  endOrphanedBackends(backendIds: number[]): Promise<number>;
   shutdown(): Promise<void>;
 }
 
@@ -62,8 +67,28 @@ export interface RunRequest {
   initialCredit: number;
 }
 
-/** Worker → supervisor on the stream channel: one run's batches and end, or the server's health. */
-export type WorkerStreamMessage = RunStreamMessage | HealthStreamMessage;
+/** Worker → supervisor on the stream channel: one run's batches and end, the server's health, or session backends. */
+export type WorkerStreamMessage = RunStreamMessage | HealthStreamMessage | SessionBackendMessage | HeartbeatMessage;
+
+/**
+ * The supervisor's watchdog asks, the worker echoes `seq` at once (supervisor/actors/worker-watchdog.ts). Answered by
+ * the worker's event loop and nothing else, so a worker stuck in a synchronous loop stays silent.
+ */
+export interface HeartbeatMessage {
+  type: 'heartbeat';
+  seq: number;
+}
+
+/**
+ * The id the database server knows a session's own connection by (PostgreSQL backend pid, MariaDB/MySQL connection
+ * id), sent whenever it changes; null once the session has no connection. If the worker dies, the supervisor ends
+ * what these connections still execute from a fresh worker (docs/reliability.md, "Server-side cleanup").
+ */
+export interface SessionBackendMessage {
+  type: 'session-backend';
+  sessionId: string;
+  backendId: number | null;
+}
 
 /** The server's health seen from the connection's pool (Connector.onHealth); it carries no runId. */
 export interface HealthStreamMessage {
@@ -94,7 +119,7 @@ export type RunStreamMessage =
     };
 
 /** Supervisor → worker on the stream channel. */
-export type SupervisorStreamMessage = { type: 'credit'; runId: string; batches: number };
+export type SupervisorStreamMessage = { type: 'credit'; runId: string; batches: number } | HeartbeatMessage;
 
 /** The envelope on the shared pipe. */
 export type ChannelMessage =

@@ -83,6 +83,17 @@ export interface Connector {
   closeSession(sessionId: string): Promise<void>;
   /** Subscribes to server health events; connectors without a pool (or a server) may not implement it. */
   onHealth?(listener: HealthListener): void;
+  /**
+   * Subscribes to the server-side ids of the sessions' own connections (PostgreSQL backend pid, MySQL connection id):
+   * called with the id whenever a session (re)connects and with null when its connection is gone. Connectors without
+   * a server do not implement it.
+   */
+  onSessionBackend?(listener: (sessionId: string, backendId: number | null) => void): void;
+  /**
+   * Ends, from a connection of its own, server connections that a dead worker left behind (ids as reported through
+   * onSessionBackend), and with them whatever they still execute. Resolves with how many were ended.
+   */
+  endOrphanedBackends?(backendIds: number[]): Promise<number>;
   /** Pool statistics for debug.dumpState; `sessions` counts the sessions' own connections, outside the pool. */
   poolStats?(): PoolStats;
   close(): Promise<void>;

@@ -43,7 +43,12 @@ export interface ServerSessionHooks<S extends ServerSession<R>, R extends Server
   brokenError(error: unknown): BridgeError;
   /** Gives the session a new connection (and whatever the server knows it by); throws the mapped connect error. */
   reconnect(session: S): Promise<void>;
+  /** The id the server knows the session's connection by (pg backend pid, MySQL connection id). */
+  backendId(session: S): number;
 }
+
+/** Told whenever a session's server-side connection changes: its id, or null once it has none. */
+export type SessionBackendListener = (sessionId: string, backendId: number | null) => void;
 
 export function cancelledError(statementIndex: number): BridgeError {
   return new BridgeError('QUERY_CANCELLED', 'The run was cancelled', { statementIndex });
@@ -55,10 +60,19 @@ export class ServerSessions<S extends ServerSession<R>, R extends ServerRunState
   readonly #maxSessions: number;
   /** Sessions whose connection is being made: they hold a slot already. */
   #opening = 0;
+  readonly #backendListeners: SessionBackendListener[] = [];
 
   constructor(hooks: ServerSessionHooks<S, R>, maxSessions = DEFAULT_MAX_SESSIONS) {
     this.#hooks = hooks;
     this.#maxSessions = maxSessions;
+  }
+
+  /**
+   * Subscribes to the server-side ids of the sessions' connections, so that whoever outlives this worker can end
+   * them if it dies mid-statement (Connector.onSessionBackend).
+   */
+  onBackend(listener: SessionBackendListener): void {
+    this.#backendListeners.push(listener);
   }
 
   /** Opens a session with `connect`'s connection, or answers SESSION_LIMIT at once when the slots are all taken. */
@@ -67,7 +81,9 @@ export class ServerSessions<S extends ServerSession<R>, R extends ServerRunState
     claimSessionSlot(this.#sessions.size + this.#opening, this.#maxSessions);
     this.#opening++;
     try {
-      this.#sessions.set(sessionId, await connect());
+      const session = await connect();
+      this.#sessions.set(sessionId, session);
+      this.#announce(sessionId, this.#hooks.backendId(session));
     } finally {
       this.#opening--;
     }
@@ -112,7 +128,7 @@ export class ServerSessions<S extends ServerSession<R>, R extends ServerRunState
     if (session.run !== null) throw sessionBusyError({ sessionId });
     if (session.broken && !session.lost) {
       const error = this.#hooks.brokenError(session.broken);
-      this.#giveUp(session);
+      this.#giveUp(sessionId, session);
       throw withDetails(error, { sessionStateLost: true });
     }
     const run = newRun(session);
@@ -133,6 +149,7 @@ export class ServerSessions<S extends ServerSession<R>, R extends ServerRunState
           this.#hooks.destroy(session);
           throw new BridgeError('SESSION_NOT_FOUND', `Session ${sessionId} was closed`, { sessionId });
         }
+        this.#announce(sessionId, this.#hooks.backendId(session));
       }
       if (opts.signal.aborted) throw cancelledError(0);
       opts.signal.addEventListener('abort', onAbort, { once: true });
@@ -145,7 +162,7 @@ export class ServerSessions<S extends ServerSession<R>, R extends ServerRunState
     } catch (error) {
       let thrown = error;
       if ((error instanceof BridgeError && error.code === 'DB_CONN_LOST') || session.broken) {
-        if (!session.lost && this.#sessions.get(sessionId) === session) this.#giveUp(session);
+        if (!session.lost && this.#sessions.get(sessionId) === session) this.#giveUp(sessionId, session);
         if (error instanceof BridgeError && error.code === 'DB_CONN_LOST') thrown = withDetails(error, { sessionStateLost: true });
       }
       if (reconnected && !yielded && thrown instanceof BridgeError) thrown = withDetails(thrown, { sessionReconnected: true });
@@ -171,13 +188,19 @@ export class ServerSessions<S extends ServerSession<R>, R extends ServerRunState
     this.#sessions.delete(sessionId);
     if (session.run) await this.#cancelRun(session, session.run).catch(() => undefined);
     if (!session.lost) this.#hooks.destroy(session);
+    this.#announce(sessionId, null);
   }
 
   /** Ends a connection that failed; the session keeps its place and reconnects on its next run. */
-  #giveUp(session: S): void {
+  #giveUp(sessionId: string, session: S): void {
     session.lost = true;
     session.broken = null;
     this.#hooks.destroy(session);
+    this.#announce(sessionId, null);
+  }
+
+  #announce(sessionId: string, backendId: number | null): void {
+    for (const listener of this.#backendListeners) listener(sessionId, backendId);
   }
 
   #cancelRun(session: S, run: R): Promise<unknown> {

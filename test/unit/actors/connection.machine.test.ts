@@ -7,7 +7,7 @@ import { createActor, fromPromise, SimulatedClock, waitFor } from 'xstate';
 import {
   backoffMs,
   connectionMachine,
-  MAX_CONSECUTIVE_RESTARTS,
+  MAX_CONSECUTIVE_CRASHES,
   STABLE_AFTER_MS,
 } from '../../../supervisor/actors/connection.machine.js';
 
@@ -32,10 +32,10 @@ function connectionHarness(startResults: Array<'ok' | 'fail'> = []) {
 
 /** Lets the worker die, waits out its backoff, and resolves once the new one is ready. */
 async function crashAndRecover(h: ReturnType<typeof connectionHarness>): Promise<void> {
-  const restarts = h.actor.getSnapshot().context.restarts;
+  const crashes = h.actor.getSnapshot().context.crashes + 1;
   h.actor.send({ type: 'WORKER_EXITED', reason: 'worker killed by SIGKILL' });
   expect(h.actor.getSnapshot().value).toBe('restarting');
-  h.clock.increment(backoffMs(restarts) - 1);
+  h.clock.increment(backoffMs(crashes) - 1);
   expect(h.actor.getSnapshot().value).toBe('restarting');
   h.clock.increment(1);
   await h.reach('ready');
@@ -65,21 +65,26 @@ describe('connection machine', () => {
     h.actor.send({ type: 'USE' });
     await h.reach('ready');
     for (let i = 0; i < 3; i++) await crashAndRecover(h);
-    expect(h.actor.getSnapshot().context).toMatchObject({ restarts: 3, lastError: null });
-    expect([0, 1, 2, 3].map(backoffMs)).toEqual([100, 200, 400, 800]);
+    expect(h.actor.getSnapshot().context).toMatchObject({ crashes: 3, lastError: null });
+    expect([1, 2, 3, 4].map(backoffMs)).toEqual([100, 200, 400, 800]);
+    expect(h.effects).toEqual(['start', 'start', 'start', 'start']);
   });
 
-  it(`gives up after ${MAX_CONSECUTIVE_RESTARTS} restarts in a row (crashed) until the next use, which starts afresh`, async () => {
+  it(`the ${MAX_CONSECUTIVE_CRASHES - 1}th crash in a row is still restarted; the ${MAX_CONSECUTIVE_CRASHES}th leaves it crashed until the next use`, async () => {
+    expect(MAX_CONSECUTIVE_CRASHES).toBe(5);
     const h = connectionHarness();
     h.actor.send({ type: 'USE' });
     await h.reach('ready');
-    for (let i = 0; i < MAX_CONSECUTIVE_RESTARTS; i++) await crashAndRecover(h);
+    for (let i = 0; i < MAX_CONSECUTIVE_CRASHES - 1; i++) await crashAndRecover(h);
+    expect(h.actor.getSnapshot()).toMatchObject({ value: 'ready', context: { crashes: 4 } });
     h.actor.send({ type: 'WORKER_EXITED', reason: 'worker exited with code 1' });
-    expect(h.actor.getSnapshot()).toMatchObject({ value: 'crashed', context: { lastError: 'worker exited with code 1' } });
+    expect(h.actor.getSnapshot()).toMatchObject({ value: 'crashed', context: { crashes: 5, lastError: 'worker exited with code 1' } });
     h.clock.increment(60_000);
     expect(h.actor.getSnapshot().value).toBe('crashed');
+    // One start, then a restart after each of the first four crashes: the fifth is not restarted.
+    expect(h.effects.filter((e) => e === 'start')).toHaveLength(5);
     h.actor.send({ type: 'USE' });
-    expect((await h.reach('ready')).context.restarts).toBe(0);
+    expect((await h.reach('ready')).context.crashes).toBe(0);
   });
 
   it(`forgets earlier restarts once a worker stayed up ${STABLE_AFTER_MS} ms`, async () => {
@@ -89,9 +94,9 @@ describe('connection machine', () => {
     await crashAndRecover(h);
     await crashAndRecover(h);
     h.clock.increment(STABLE_AFTER_MS - 1);
-    expect(h.actor.getSnapshot().context.restarts).toBe(2);
+    expect(h.actor.getSnapshot().context.crashes).toBe(2);
     h.clock.increment(1);
-    expect(h.actor.getSnapshot().context.restarts).toBe(0);
+    expect(h.actor.getSnapshot().context.crashes).toBe(0);
   });
 
   it('a deliberate restart stops the worker cleanly, then starts a new one without counting a crash', async () => {
@@ -101,7 +106,7 @@ describe('connection machine', () => {
     h.actor.send({ type: 'RESTART' });
     await waitFor(h.actor, (s) => s.value === 'ready' && h.effects.length === 3, { timeout: 500 });
     expect(h.effects).toEqual(['start', 'stop', 'start']);
-    expect(h.actor.getSnapshot().context.restarts).toBe(0);
+    expect(h.actor.getSnapshot().context.crashes).toBe(0);
   });
 
   it('closes from any state, stopping the worker, and ends there', async () => {

@@ -10,6 +10,14 @@
  *   abort           process.abort(): SIGABRT, the segfault-like case (in a thread it takes the whole process down)
  *   print TEXT      writes TEXT to the worker's stdout and stderr (they must reach the log, never the protocol)
  *   leak MB         keeps MB more MiB of JavaScript heap alive for the worker's life, then yields one row
+ *   oom             allocates until the worker's heap limit is reached: the worker dies out of memory, alone
+ *   block [MS]      a synchronous busy loop of MS ms (forever without MS): the event loop answers nothing meanwhile
+ *   malformed       a batch whose cells cannot be encoded (a BigInt, a cycle): the run fails, the worker lives
+ *   huge MB         one batch of one row whose text cell is MB MiB: an oversized batch that must still flow
+ *   noclose         from now on the connector's close() never answers (the worker must be killed to stop)
+ *   segv            the worker process kills itself with SIGSEGV (process isolation only, like `abort`)
+ *
+ * The list of commands that make a fault, with what each must lead to, is FAULTY_MODES (faulty-modes.ts).
  */
 import { BridgeError } from '../../../protocol/errors.js';
 
@@ -21,7 +29,13 @@ export type FaultyCommand =
   | { kind: 'exit' }
   | { kind: 'abort' }
   | { kind: 'leak'; megabytes: number }
-  | { kind: 'print'; text: string };
+  | { kind: 'print'; text: string }
+  | { kind: 'oom' }
+  | { kind: 'block'; ms: number | null }
+  | { kind: 'malformed' }
+  | { kind: 'huge'; megabytes: number }
+  | { kind: 'noclose' }
+  | { kind: 'segv' };
 
 export function parseFaultyScript(sql: string): FaultyCommand[] {
   const statements = sql
@@ -54,6 +68,18 @@ function parseCommand(statement: string): FaultyCommand {
       return { kind: 'leak', megabytes: count(statement, args[0]) };
     case 'print':
       return { kind: 'print', text: args.join(' ') };
+    case 'oom':
+      return { kind: 'oom' };
+    case 'block':
+      return { kind: 'block', ms: args[0] === undefined ? null : count(statement, args[0]) };
+    case 'malformed':
+      return { kind: 'malformed' };
+    case 'huge':
+      return { kind: 'huge', megabytes: count(statement, args[0]) };
+    case 'noclose':
+      return { kind: 'noclose' };
+    case 'segv':
+      return { kind: 'segv' };
     default:
       throw syntaxError(statement, `unknown command "${word}"`);
   }

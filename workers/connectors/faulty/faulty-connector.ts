@@ -28,8 +28,14 @@ const ITEMS_TABLE: TableInfo = {
   foreignKeys: [],
 };
 
-/** Heap kept alive on purpose by `leak`. */
+/** Heap kept alive on purpose by `leak` and `oom`. */
 const leaked: number[][] = [];
+
+/** What a script can change about its connector for the rest of the worker's life. */
+interface FaultyBehaviour {
+  /** Set by `noclose`: close() never settles, so only killing the worker stops it. */
+  closeNeverAnswers: boolean;
+}
 
 /**
  * `config.extra.delayMs` makes testConnection, getMetadata and tableInfo take that long: a call that is still pending
@@ -38,6 +44,7 @@ const leaked: number[][] = [];
 export function createFaultyConnector(config: ConnectionConfig): Connector {
   /** sessionId → the "server-side" abort of its current run (null while idle). */
   const sessions = new Map<string, AbortController | null>();
+  const behaviour: FaultyBehaviour = { closeNeverAnswers: false };
   const delayMs = typeof config.extra?.delayMs === 'number' ? config.extra.delayMs : 0;
   const answerDelay = (): Promise<void> => (delayMs > 0 ? sleep(delayMs) : Promise.resolve());
 
@@ -65,7 +72,7 @@ export function createFaultyConnector(config: ConnectionConfig): Connector {
     },
     runQuery(sessionId: string, sql: string, opts: ConnectorRunOptions): AsyncIterable<RowBatch> {
       if (!sessions.has(sessionId)) throw new BridgeError('SESSION_NOT_FOUND', `No session ${sessionId}`, { sessionId });
-      return runScript(sessions, sessionId, sql, opts);
+      return runScript(sessions, behaviour, sessionId, sql, opts);
     },
     async cancel(sessionId: string) {
       const running = sessions.get(sessionId);
@@ -79,6 +86,7 @@ export function createFaultyConnector(config: ConnectionConfig): Connector {
     },
     poolStats: () => ({ total: sessions.size, idle: [...sessions.values()].filter((run) => run === null).length, waiting: 0 }),
     async close() {
+      if (behaviour.closeNeverAnswers) return new Promise<never>(() => undefined);
       for (const run of sessions.values()) run?.abort(new BridgeError('QUERY_CANCELLED', 'faulty: connector closed'));
       sessions.clear();
     },
@@ -87,6 +95,7 @@ export function createFaultyConnector(config: ConnectionConfig): Connector {
 
 async function* runScript(
   sessions: Map<string, AbortController | null>,
+  behaviour: FaultyBehaviour,
   sessionId: string,
   sql: string,
   opts: ConnectorRunOptions,
@@ -99,7 +108,7 @@ async function* runScript(
     for (const [resultSetIndex, command] of commands.entries()) {
       signal.throwIfAborted();
       const lastCommand = resultSetIndex === commands.length - 1;
-      for await (const batch of runCommand(command, resultSetIndex, opts.batchSize, signal)) {
+      for await (const batch of runCommand(command, resultSetIndex, opts.batchSize, signal, behaviour)) {
         yield { ...batch, final: lastCommand && batch.last };
       }
     }
@@ -108,7 +117,13 @@ async function* runScript(
   }
 }
 
-async function* runCommand(command: FaultyCommand, resultSetIndex: number, batchSize: number, signal: AbortSignal): AsyncGenerator<RowBatch> {
+async function* runCommand(
+  command: FaultyCommand,
+  resultSetIndex: number,
+  batchSize: number,
+  signal: AbortSignal,
+  behaviour: FaultyBehaviour,
+): AsyncGenerator<RowBatch> {
   switch (command.kind) {
     case 'rows': {
       let next = 0;
@@ -146,6 +161,35 @@ async function* runCommand(command: FaultyCommand, resultSetIndex: number, batch
     case 'abort':
       process.abort();
     // eslint-disable-next-line no-fallthrough -- process.abort does not return
+    case 'segv':
+      // The signal a native driver's bad pointer raises; a thread cannot catch it either (docs/reliability.md).
+      process.kill(process.pid, 'SIGSEGV');
+      await new Promise<never>(() => undefined);
+      return;
+    case 'oom':
+      // Until V8 gives up: the thread's resourceLimits or the process's --max-old-space-size end the worker.
+      for (;;) leaked.push(new Array<number>(1024 * 1024 / 8).fill(Math.random()));
+    // eslint-disable-next-line no-fallthrough -- the loop above never ends
+    case 'block': {
+      // Synchronous on purpose: no await, no timer, so heartbeats, cancels and every call wait behind it.
+      const until = command.ms === null ? Infinity : performance.now() + command.ms;
+      while (performance.now() < until) {
+        // busy
+      }
+      yield { resultSetIndex, columns: [{ name: 'blocked_ms', type: 'int' }], rows: [[command.ms]], last: true };
+      return;
+    }
+    case 'malformed':
+      // A driver handing over values JSON cannot encode: a BigInt, and an object that contains itself.
+      yield { resultSetIndex, columns: ROW_COLUMNS, rows: [[1n, 'bigint'], [2, cyclic()]], last: true };
+      return;
+    case 'huge':
+      yield { resultSetIndex, columns: ROW_COLUMNS, rows: [[0, 'x'.repeat(command.megabytes * 1024 * 1024)]], last: true };
+      return;
+    case 'noclose':
+      behaviour.closeNeverAnswers = true;
+      yield { resultSetIndex, columns: [], rows: [], last: true };
+      return;
     case 'leak': {
       // Plain arrays of doubles live on the V8 heap, so they count against the worker's heap limit.
       const perChunk = 1024 * 1024 / 8;
@@ -154,4 +198,10 @@ async function* runCommand(command: FaultyCommand, resultSetIndex: number, batch
       return;
     }
   }
+}
+
+function cyclic(): unknown {
+  const value: Record<string, unknown> = {};
+  value.self = value;
+  return value;
 }

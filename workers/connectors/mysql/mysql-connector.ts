@@ -60,6 +60,7 @@ class MysqlConnector implements Connector {
         destroy: (session) => session.connection.destroy(),
         brokenError: (error) => mapMysqlQueryError(error),
         reconnect: async (session) => void Object.assign(session, await this.#connectSession(() => session)),
+        backendId: (session) => session.threadId,
       },
       maxSessionsOf(config),
     );
@@ -160,6 +161,29 @@ class MysqlConnector implements Connector {
 
   onHealth(listener: HealthListener): void {
     this.#health.subscribe(listener);
+  }
+
+  onSessionBackend(listener: (sessionId: string, backendId: number | null) => void): void {
+    this.#sessions.onBackend(listener);
+  }
+
+  /** KILL (the connection, not just its query): the session's client is gone. An id already gone is skipped. */
+  endOrphanedBackends(backendIds: number[]): Promise<number> {
+    const ids = backendIds.filter((id) => Number.isSafeInteger(id) && id > 0);
+    if (ids.length === 0) return Promise.resolve(0);
+    return this.#withControl(async (c) => {
+      let ended = 0;
+      for (const id of ids) {
+        try {
+          await queryRows(c, `KILL ${id}`, []);
+          ended++;
+        } catch (error) {
+          // ER_NO_SUCH_THREAD: it ended by itself meanwhile.
+          if ((error as { errno?: number }).errno !== 1094) throw error;
+        }
+      }
+      return ended;
+    });
   }
 
   async close(): Promise<void> {

@@ -51,6 +51,7 @@ class PostgresConnector implements Connector {
         destroy: (session) => void session.client.end().catch(() => undefined),
         brokenError: (error) => mapPgQueryError(error),
         reconnect: async (session) => void Object.assign(session, await this.#connectSession(() => session)),
+        backendId: (session) => session.pid,
       },
       maxSessionsOf(config),
     );
@@ -144,6 +145,28 @@ class PostgresConnector implements Connector {
 
   onHealth(listener: HealthListener): void {
     this.#health.subscribe(listener);
+  }
+
+  onSessionBackend(listener: (sessionId: string, backendId: number | null) => void): void {
+    this.#sessions.onBackend(listener);
+  }
+
+  /**
+   * pg_terminate_backend, not pg_cancel_backend: the session's client is gone, so its backend serves nobody. Only
+   * backends of our own user are touched, never this connection's own.
+   */
+  endOrphanedBackends(backendIds: number[]): Promise<number> {
+    const pids = backendIds.filter((id) => Number.isSafeInteger(id) && id > 0);
+    if (pids.length === 0) return Promise.resolve(0);
+    return this.#withControl(async (client) => {
+      const { rows } = await client.query({
+        text: `SELECT count(*) FILTER (WHERE pg_terminate_backend(a.pid)) FROM pg_stat_activity a
+                WHERE a.pid = ANY($1::int[]) AND a.usename = current_user AND a.pid <> pg_backend_pid()`,
+        values: [pids],
+        rowMode: 'array',
+      });
+      return Number((rows[0] as unknown[])[0]);
+    });
   }
 
   async close(): Promise<void> {
