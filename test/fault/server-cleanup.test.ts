@@ -1,0 +1,65 @@
+/**
+ * Server-side cleanup after a worker dies: a statement a session was executing when its worker was SIGKILLed does not
+ * go on running on the database server. The supervisor knows each session's backend id (PostgreSQL backend pid,
+ * MariaDB connection id) and ends them from a short-lived worker of the same connection (docs/reliability.md,
+ * "Server-side cleanup"). Checked from outside the bridge, in pg_stat_activity and information_schema.processlist.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConnectionConfig, DebugState } from '../../protocol/index.js';
+import { configFromUrl, testDatabase } from '../helpers/databases.js';
+import { mysqlProbe, pgProbe, type ServerProbe } from '../integration/sessions/server-probes.js';
+import { startFaultBridge, type FaultBridge } from './fault-bridge.js';
+
+const servers = [
+  { name: 'PostgreSQL', db: await testDatabase('postgres'), probe: pgProbe, sleep: 'select pg_sleep(30)', idSql: 'select pg_backend_pid() as id' },
+  { name: 'MariaDB', db: await testDatabase('mysql'), probe: mysqlProbe, sleep: 'select sleep(30)', idSql: 'select connection_id() as id' },
+] as const;
+
+let b: FaultBridge;
+beforeAll(async () => {
+  b = await startFaultBridge();
+});
+afterAll(async () => {
+  expect(await b?.stop()).toBe(0);
+});
+
+for (const server of servers) {
+  describe.skipIf(server.db.skip)(`after a worker is SIGKILLed mid-statement on ${server.name}`, () => {
+    let probe: ServerProbe;
+    beforeAll(async () => {
+      probe = await server.probe(server.db.url!);
+    });
+    afterAll(async () => {
+      await probe?.close();
+    });
+
+    it('the statement is gone from the server within a few seconds, and the session works again', async () => {
+      const config: ConnectionConfig = { ...configFromUrl(server.db.url!, `cleanup ${server.name}`), extra: { isolation: 'process' } };
+      const { connectionId, sessionId } = await b.connect(config);
+      const first = await b.run(sessionId, server.idSql);
+      const backendId = Number((first.results[0]!.rows[0] as { id: unknown }).id);
+      expect(backendId).toBeGreaterThan(0);
+      const marker = `dbv_faults_cleanup_${Date.now()}`;
+      const { runId } = await b.client.call('query.run', { sessionId, sql: `${server.sleep} /* ${marker} */` });
+      const collected = b.client.collectRun(runId);
+      await expect.poll(() => probe.running(marker), { timeout: 10_000 }).toBe(1);
+
+      const state: DebugState = await b.client.call('debug.dumpState', {});
+      const pid = state.workers.find((w) => w.connectionId === connectionId)?.pid;
+      expect(pid).toBeGreaterThan(0);
+      const mark = b.statuses.length;
+      process.kill(pid!, 'SIGKILL');
+      const run = await collected;
+      expect(run.errors.map((e) => e.error.code)).toEqual(['WORKER_CRASHED']);
+      // Without the cleanup the statement would run its full 30 s.
+      await expect.poll(() => probe.running(marker), { timeout: 8_000, interval: 200 }).toBe(0);
+
+      await b.status(connectionId, 'ready', mark);
+      const again = await b.run(sessionId, server.idSql);
+      expect(again.done.status).toBe('success');
+      expect(Number((again.results[0]!.rows[0] as { id: unknown }).id)).not.toBe(backendId);
+      await b.ping();
+      await b.client.call('connection.delete', { id: connectionId });
+    }, 45_000);
+  });
+}
