@@ -38,6 +38,7 @@ function table(maxSessions?: number) {
       if (reconnectFailure) throw reconnectFailure;
       session.generation++;
     },
+    backendId: (session) => session.generation * 1000,
   }, maxSessions);
   sessions.add('s1', { name: 's1', generation: 1, run: null, cancelling: null, broken: null });
   return {
@@ -214,5 +215,25 @@ describe('ServerSessions', () => {
     expect(destroyed).toEqual(['s1']);
     expect(sessions.has('s1')).toBe(false);
     expect(sessions.ids()).toEqual([]);
+  });
+
+  it('announces each session connection\'s backend id when it opens or reconnects, and null when it is gone', async () => {
+    const { sessions } = table();
+    const announced: Array<[string, number | null]> = [];
+    sessions.onBackend((sessionId, backendId) => announced.push([sessionId, backendId]));
+    await sessions.open('s2', fake('s2'));
+    expect(announced).toEqual([['s2', 1000]]);
+    const lost = sessions.run('s1', opts(), () => ({ cancelled: false }), async function* (): AsyncGenerator<RowBatch> {
+      if (Date.now() > 0) throw new BridgeError('DB_CONN_LOST', 'terminated');
+      yield batch(0);
+    });
+    await expect(lost.next()).rejects.toMatchObject({ code: 'DB_CONN_LOST' });
+    expect(announced.at(-1)).toEqual(['s1', null]);
+    const next = sessions.run('s1', opts(), () => ({ cancelled: false }), gatedRead(Promise.resolve()));
+    await next.next();
+    expect(announced.at(-1)).toEqual(['s1', 2000]);
+    await next.return(undefined);
+    await sessions.close('s2');
+    expect(announced).toEqual([['s2', 1000], ['s1', null], ['s1', 2000], ['s2', null]]);
   });
 });

@@ -169,7 +169,6 @@ async function* runCommand(
     case 'oom':
       // Until V8 gives up: the thread's resourceLimits or the process's --max-old-space-size end the worker.
       for (;;) leaked.push(new Array<number>(1024 * 1024 / 8).fill(Math.random()));
-    // eslint-disable-next-line no-fallthrough -- the loop above never ends
     case 'block': {
       // Synchronous on purpose: no await, no timer, so heartbeats, cancels and every call wait behind it.
       const until = command.ms === null ? Infinity : performance.now() + command.ms;
