@@ -20,6 +20,8 @@ export interface TestPgCluster {
   useServerCertificate(certFile: string, keyFile: string): Promise<void>;
   /** ALTER SYSTEM SET ssl and reload. */
   setSsl(on: boolean): Promise<void>;
+  /** Stops the server at once (`-m immediate`: every backend killed, like a crash) and starts it again. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -84,7 +86,8 @@ export async function startPgCluster(files: { ca: string; serverCert: string; se
       '',
     ].join('\n'),
   );
-  asPostgres('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir}`, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
+  const startArgs = ['-D', data, '-o', `-p ${port} -k ${dir}`, '-l', join(dir, 'log'), '-w', '-t', '60'];
+  asPostgres('pg_ctl', [...startArgs, 'start']);
   const admin = async (sql: string): Promise<void> => {
     const client = new pg.Client({ host: dir, port, user: 'postgres', database: 'postgres' });
     await client.connect();
@@ -108,6 +111,10 @@ export async function startPgCluster(files: { ca: string; serverCert: string; se
       await admin(`ALTER SYSTEM SET ssl = ${on ? 'on' : 'off'}`);
       await admin('SELECT pg_reload_conf()');
       await new Promise((resolve) => setTimeout(resolve, 300));
+    },
+    restart: async () => {
+      asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      asPostgres('pg_ctl', [...startArgs, 'start']);
     },
     stop: async () => {
       try {
