@@ -22,8 +22,12 @@ export interface FaultBridge {
   stop(): Promise<number | null>;
 }
 
-export async function startFaultBridge(args: string[] = []): Promise<FaultBridge> {
-  const bridge = await startBridgeProcess({ fromDist: true, args: ['--no-ui', '--no-sample', '--enable-fault-injection', '--enable-debug', ...args] });
+export async function startFaultBridge(opts: { args?: string[]; dataDir?: string } = {}): Promise<FaultBridge> {
+  const bridge = await startBridgeProcess({
+    fromDist: true,
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    args: ['--no-ui', '--no-sample', '--enable-fault-injection', '--enable-debug', ...(opts.args ?? [])],
+  });
   const client = await connectWs(bridge.ready.url, bridge.token);
   const statuses: ConnectorStatusEvent[] = [];
   client.on('connector.status', (s) => statuses.push(s));
