@@ -15,8 +15,8 @@
  * first restart's 100 ms backoff a blocked worker is replaced within 5 s.
  */
 
-export const HEARTBEAT_INTERVAL_MS = 1_000;
-export const HEARTBEAT_DEADLINE_MS = 3_000;
+export const HEARTBEAT_INTERVAL_MS = 500;
+export const HEARTBEAT_DEADLINE_MS = 2_000;
 
 export interface WorkerWatchdogOptions {
   /** Sends heartbeat `seq` to the worker. */

@@ -32,8 +32,8 @@ describe('the heartbeat watchdog', () => {
       expect((await bystanderDone).errors.map((e) => e.error.code)).toEqual(['WORKER_CRASHED']);
       const restarting = b.statuses.slice(mark).find((s) => s.connectionId === connectionId && s.status === 'restarting');
       expect(restarting?.reason).toMatch(/heartbeat/);
-      // Detection takes 3–4 s by design (worker-watchdog.ts); the bound is the requirement, not a benchmark.
-      expect(killedAfter).toBeGreaterThanOrEqual(2_900);
+      // Detection takes 2–2.5 s by design (worker-watchdog.ts); the 5 s bound is the requirement, not a benchmark.
+      expect(killedAfter).toBeGreaterThanOrEqual(1_900);
       expect(replacedAfter).toBeLessThan(5_000);
       expect((await b.run(sessionId, 'rows 100')).done).toMatchObject({ status: 'success', rows: 100 });
       await b.ping();
