@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseFaultyScript } from '../../../workers/connectors/faulty/faulty-commands.js';
+import { FAULTY_MODES } from '../../../workers/connectors/faulty/faulty-modes.js';
 
 describe('the faulty command language', () => {
   it('parses one command per statement', () => {
@@ -14,6 +15,30 @@ describe('the faulty command language', () => {
       { kind: 'leak', megabytes: 5 },
       { kind: 'print', text: 'hi there' },
     ]);
+  });
+
+  it('parses the fault commands: oom, block with and without a duration, malformed, huge, noclose, segv', () => {
+    expect(parseFaultyScript('oom; block; block 250; malformed; huge 3; noclose; segv')).toEqual([
+      { kind: 'oom' },
+      { kind: 'block', ms: null },
+      { kind: 'block', ms: 250 },
+      { kind: 'malformed' },
+      { kind: 'huge', megabytes: 3 },
+      { kind: 'noclose' },
+      { kind: 'segv' },
+    ]);
+    expect(() => parseFaultyScript('huge')).toThrow(expect.objectContaining({ code: 'QUERY_SYNTAX_ERROR' }));
+    expect(() => parseFaultyScript('block soon')).toThrow(expect.objectContaining({ code: 'QUERY_SYNTAX_ERROR' }));
+  });
+
+  it('every listed fault mode is a valid script, in at least one isolation', () => {
+    for (const mode of FAULTY_MODES) {
+      expect(() => parseFaultyScript(mode.sql), mode.name).not.toThrow();
+      expect(mode.isolations.length, mode.name).toBeGreaterThan(0);
+      expect(mode.status === 'error', mode.name).toBe(mode.code !== undefined);
+    }
+    // The process-only ones are exactly those that signal the whole process.
+    expect(FAULTY_MODES.filter((m) => !m.isolations.includes('thread')).map((m) => m.name)).toEqual(['SIGABRT', 'SIGSEGV']);
   });
 
   it('answers nonsense with QUERY_SYNTAX_ERROR', () => {
