@@ -35,7 +35,7 @@ const SYNCHRONOUS_DRIVERS: ReadonlySet<string> = new Set(['sqlite']);
  * above what a worker needs. The test-only `faulty` connector gets a small one so that its `oom` ends quickly.
  */
 export const WORKER_HEAP_LIMIT_MB = 2048;
-export const FAULTY_WORKER_HEAP_LIMIT_MB = 128;
+export const FAULTY_WORKER_HEAP_LIMIT_MB = 256;
 
 export interface ConnectionActorDeps {
   connectionId: string;

@@ -4,7 +4,7 @@
  * worker that dies is restarted (connector.status restarting → ready), the bridge answers pings throughout, and the
  * same session works again afterwards.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { WorkerIsolation } from '../../protocol/index.js';
 import { FAULTY_MODES } from '../../workers/connectors/faulty/faulty-modes.js';
 import { startFaultBridge, type FaultBridge } from './fault-bridge.js';
@@ -21,6 +21,7 @@ for (const isolation of ['thread', 'process'] as const satisfies readonly Worker
   describe(`faulty modes in a worker ${isolation}`, () => {
     for (const mode of FAULTY_MODES.filter((m) => m.isolations.includes(isolation))) {
       it(`${mode.name} (\`${mode.sql}\`): ${mode.status}${mode.code ? ` ${mode.code}` : ''}${mode.workerDies ? ', worker restarted' : ''}`, async () => {
+        onTestFailed(() => console.error(`bridge log tail:\n${b.bridge.output().slice(-4000)}`));
         // A connection of its own, so earlier crashes never count towards this one's crash loop.
         const { connectionId, sessionId } = await b.faultyConnection(isolation, `${mode.name} ${isolation}`);
         expect((await b.run(sessionId, 'rows 1')).done.status).toBe('success');

@@ -85,7 +85,7 @@ for (const server of cases) {
       const run = await collected;
       expect(run.errors.map((e) => e.error.code)).toEqual(['WORKER_CRASHED']);
       // Without the cleanup the pg_sleep and the lock wait would go on for 30 s or more (checked by hand: disabling it fails them).
-      await expect.poll(() => probe.running(marker), { timeout: 8_000, interval: 200 }).toBe(0);
+      await expect.poll(() => probe.running(marker), { timeout: 15_000, interval: 200 }).toBe(0);
 
       await b.status(connectionId, 'ready', mark);
       const again = await b.run(sessionId, server.idSql);
