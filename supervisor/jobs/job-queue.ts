@@ -39,7 +39,7 @@ export class JobQueue {
   recover(): void {
     const recovered = this.opts.store.recoverInterrupted((job) => retryAsked(job) && job.attempts < 2);
     for (const { job, requeued } of recovered) {
-      if (job.partialPath) rmSync(job.partialPath, { force: true });
+      if (job.partialPath) removePartial(job.partialPath);
       this.opts.log.warn({ jobId: job.id, kind: job.kind, requeued, removed: job.partialPath }, 'job interrupted by a bridge stop');
       if (!requeued) this.opts.onStatus({ jobId: job.id, kind: job.kind, status: 'interrupted' }, job, null);
     }
@@ -130,4 +130,12 @@ export class JobQueue {
 function retryAsked(job: JobRecord): boolean {
   const params = job.params as { options?: { retryOnInterrupt?: boolean } } | null;
   return params?.options?.retryOnInterrupt === true;
+}
+
+/**
+ * A partial file and what SQLite keeps beside it while writing one (a SQLite backup killed mid-copy leaves
+ * `<partial>-journal`, found by test/fault/supervisor-sigkill-schedule.test.ts).
+ */
+function removePartial(partialPath: string): void {
+  for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(`${partialPath}${suffix}`, { force: true });
 }
