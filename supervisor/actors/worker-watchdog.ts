@@ -1,7 +1,8 @@
 /**
  * The heartbeat watchdog of one connection worker: every HEARTBEAT_INTERVAL_MS the supervisor sends a heartbeat,
- * which the worker's event loop echoes at once (workers/connection-worker.ts). A worker that has not answered for
- * HEARTBEAT_DEADLINE_MS is stuck — a synchronous loop in a driver, a runaway regular expression, a deadlock in native
+ * which the worker's event loop echoes at once (workers/connection-worker.ts); any other message from it counts as an
+ * answer too (under a large batch the echo waits its turn). A worker that has not answered for HEARTBEAT_DEADLINE_MS
+ * is stuck — a synchronous loop in a driver, a runaway regular expression, a deadlock in native
  * code — and `onSilent` is called once: the ConnectionActor kills it, its runs end with WORKER_CRASHED, and the
  * connection restarts it with backoff (docs/reliability.md, "Blocked event loop").
  *
@@ -12,12 +13,12 @@
  * - the supervisor's own loop stalled (a tick came late): answers may be sitting unread, so the clock starts again.
  *
  * The silence is counted from the last answer, which came up to one interval before the worker blocked, and is looked
- * at once per interval: a blocked worker is killed 1.5–2.5 s after it blocked, and with the first restart's 100 ms
+ * at once per interval: a blocked worker is killed 2–3 s after it blocked, and with the first restart's 100 ms
  * backoff replaced within 5 s.
  */
 
 export const HEARTBEAT_INTERVAL_MS = 500;
-export const HEARTBEAT_DEADLINE_MS = 2_000;
+export const HEARTBEAT_DEADLINE_MS = 2_500;
 
 export interface WorkerWatchdogOptions {
   /** Sends heartbeat `seq` to the worker. */
@@ -54,9 +55,9 @@ export class WorkerWatchdog {
     this.#options.send(++this.#seq);
   }
 
-  /** The worker echoed heartbeat `seq`; any answer proves its loop turns. */
+  /** The worker echoed heartbeat `seq`, or (seq 0) sent anything else: either proves its loop turns. */
   answered(seq: number): void {
-    if (seq > 0 && seq <= this.#seq) this.#lastAnswerAt = this.#now();
+    if (seq >= 0 && seq <= this.#seq) this.#lastAnswerAt = this.#now();
   }
 
   stop(): void {

@@ -37,7 +37,8 @@ export interface WorkerHandle {
   onStream(handler: (msg: WorkerStreamMessage) => void): void;
   /**
    * The worker's heartbeat answers, delivered as they arrive: not through the relay scheduler, so a long queue of
-   * batches cannot make a live worker look blocked (supervisor/actors/worker-watchdog.ts).
+   * batches cannot make a live worker look blocked (supervisor/actors/worker-watchdog.ts). Every other message from the
+   * worker is reported too, as seq 0: it proves the worker's loop turned just as well.
    */
   onHeartbeat(handler: (seq: number) => void): void;
   /** Fires once per handler; a handler added after the exit is called at once (asynchronously). */

@@ -43,11 +43,13 @@ export function spawnConnectionWorker(options: SpawnWorkerOptions): WorkerHandle
   // Stream messages, and the exit that may follow them, are handled through the relay scheduler: in order, in slices
   // that let the event loop answer requests in between (relay-scheduler.ts). RPC replies are not stream work.
   child.onMessage((message) => {
+    // Any message proves the worker's loop turned (its heartbeat echo may be queued behind a large batch).
+    for (const handler of heartbeatHandlers) handler(0);
     if (message.ch === 'rpc') endpoint.deliver(message.msg);
     else if (message.ch === 'stream') {
       const msg = message.msg as WorkerStreamMessage;
       if (msg.type === 'heartbeat') {
-        for (const handler of heartbeatHandlers) handler(msg.seq);
+        if (msg.seq > 0) for (const handler of heartbeatHandlers) handler(msg.seq);
         return;
       }
       relayScheduler.enqueue(() => {

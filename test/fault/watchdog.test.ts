@@ -32,9 +32,9 @@ describe('the heartbeat watchdog', () => {
       expect((await bystanderDone).errors.map((e) => e.error.code)).toEqual(['WORKER_CRASHED']);
       const restarting = b.statuses.slice(mark).find((s) => s.connectionId === connectionId && s.status === 'restarting');
       expect(restarting?.reason).toMatch(/heartbeat/);
-      // Detection takes 1.5–2.5 s by design (worker-watchdog.ts), so the kill is well inside the required 5 s; the
+      // Detection takes 2–3 s by design (worker-watchdog.ts), so the kill is well inside the required 5 s; the
       // replacement adds a worker start, which a machine under heavy load can stretch (docs/reliability.md has figures).
-      expect(killedAfter).toBeGreaterThanOrEqual(1_400);
+      expect(killedAfter).toBeGreaterThanOrEqual(1_900);
       expect(killedAfter).toBeLessThan(5_000);
       expect(replacedAfter).toBeLessThan(10_000);
       expect((await b.run(sessionId, 'rows 100')).done).toMatchObject({ status: 'success', rows: 100 });

@@ -68,4 +68,14 @@ describe('worker watchdog', () => {
     await vi.advanceTimersByTimeAsync(HEARTBEAT_DEADLINE_MS);
     expect(w.silences).toHaveLength(1);
   });
+
+  it('counts any other message from the worker (seq 0) as an answer', async () => {
+    const w = watched({ echo: () => false });
+    const activity = setInterval(() => w.watchdog.answered(0), HEARTBEAT_INTERVAL_MS);
+    await vi.advanceTimersByTimeAsync(10 * HEARTBEAT_DEADLINE_MS);
+    expect(w.silences).toEqual([]);
+    clearInterval(activity);
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_DEADLINE_MS + HEARTBEAT_INTERVAL_MS);
+    expect(w.silences).toHaveLength(1);
+  });
 });
