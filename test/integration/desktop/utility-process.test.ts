@@ -5,10 +5,12 @@
  * `MessageChannelMain` do. The renderer's end is driven from here. The restart test runs the shell's own BridgeHost
  * (ui/electron/bridge-host.ts) over these processes.
  */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { QueryDoneEvent } from '../../../protocol/query.js';
@@ -69,6 +71,18 @@ async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: num
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+describe('--parent-port outside Electron', () => {
+  it('refuses to start without a process.parentPort (exit 2, says why)', async () => {
+    const run = promisify(execFile);
+    const failure = await run(process.execPath, [ENTRY, '--parent-port', '--no-listen', '--no-sample'], { cwd: REPO_ROOT, timeout: 20_000 }).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(2);
+    expect(failure?.stderr).toMatch(/--parent-port: there is no process.parentPort/);
+  });
+});
 
 describe.skipIf(db.skip)('the supervisor as an Electron utilityProcess (simulated parentPort, real PostgreSQL)', () => {
   let dataDir: string;
