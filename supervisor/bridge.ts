@@ -42,6 +42,11 @@ export interface BridgeOptions {
   logLevel: LogLevel;
   /** Serve the UI's static files. */
   ui: boolean;
+  /**
+   * Open the HTTP/WebSocket server (default true). The desktop app turns it off: its renderer reaches the bridge over
+   * a MessagePort (attach), so no TCP port is opened at all (docs/architecture.md, "Desktop mode").
+   */
+  listen?: boolean;
   /** Create the sample SQLite database and its connection on first start. */
   sample: boolean;
   /** Register the `faulty` connector type (fault-injection tests only). */
@@ -65,9 +70,10 @@ export interface BridgeOptions {
 }
 
 export interface Bridge {
-  readonly url: string;
+  /** The WebSocket endpoint; null when started with `listen: false`. */
+  readonly url: string | null;
   readonly uiUrl: string | null;
-  readonly port: number;
+  readonly port: number | null;
   readonly log: Logger;
   /** The secret store's state and its unlock (for the CLI's master-password prompt). */
   readonly secrets: Pick<SecretStore, 'status' | 'unlock'>;
@@ -162,22 +168,24 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
 
   const attach = (transport: Transport): void => void serveTransport(transport, { router, clients, log });
 
-  let http: RunningHttpServer;
-  try {
-    http = await startHttpServer({
-      host: opts.host,
-      port: opts.port,
-      token: opts.token,
-      allowedOrigins: opts.allowOrigins,
-      ...(opts.ui ? { uiDir: findUiDir() } : {}),
-      onClient: attach,
-      log: (level, obj, msg) => log[level](obj, msg),
-    });
-  } catch (error) {
-    await jobs.close();
-    db.close();
-    await closeLogger(log);
-    throw error;
+  let http: RunningHttpServer | null = null;
+  if (opts.listen !== false) {
+    try {
+      http = await startHttpServer({
+        host: opts.host,
+        port: opts.port,
+        token: opts.token,
+        allowedOrigins: opts.allowOrigins,
+        ...(opts.ui ? { uiDir: findUiDir() } : {}),
+        onClient: attach,
+        log: (level, obj, msg) => log[level](obj, msg),
+      });
+    } catch (error) {
+      await jobs.close();
+      db.close();
+      await closeLogger(log);
+      throw error;
+    }
   }
 
   let closing: Promise<void> | null = null;
@@ -187,7 +195,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       await sessions.closeWhere(() => true);
       await jobs.close();
       await connections.closeAll();
-      await http.close();
+      await http?.close();
       clients.closeAll('bridge shutting down');
       secrets.lock();
       db.close();
@@ -195,9 +203,9 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     })());
 
   return {
-    url: http.url,
-    uiUrl: opts.ui ? http.uiUrl : null,
-    port: http.port,
+    url: http?.url ?? null,
+    uiUrl: opts.ui && http ? http.uiUrl : null,
+    port: http?.port ?? null,
     log,
     secrets: { status: () => secrets.status(), unlock: (pw) => secrets.unlock(pw) },
     attach,

@@ -3,7 +3,8 @@
  *   dbv-bridge [--host 127.0.0.1] [--port 7420|0] [--data-dir DIR] [--token T] [--stdio]
  *              [--log-level debug|info|warn|error] [--allow-origin URL]... [--no-ui] [--no-sample]
  * plus --enable-debug (serves debug.dumpState), --enable-fault-injection for the fault tests,
- * --session-idle-timeout SECONDS (default 900), and --help / --version, which print and exit before anything starts.
+ * --session-idle-timeout SECONDS (default 900), --parent-port and --no-listen for the desktop app (docs/architecture.md,
+ * "Desktop mode"), and --help / --version, which print and exit before anything starts.
  */
 import { randomBytes } from 'node:crypto';
 import { isAbsolute } from 'node:path';
@@ -28,6 +29,10 @@ export interface CliOptions {
   sessionIdleTimeoutMs?: number;
   /** Backups and other jobs: concurrency, tool folders, extra backup folders. */
   jobs: { concurrency?: number; toolPaths: string[]; backupDirs: string[] };
+  /** Serve clients on the MessagePorts Electron's main process sends through `process.parentPort`. */
+  parentPort: boolean;
+  /** Open the HTTP/WebSocket server. Off (--no-listen) the bridge opens no TCP port at all. */
+  listen: boolean;
 }
 
 export const DEFAULT_PORT = 7420;
@@ -49,6 +54,8 @@ export const CLI_OPTIONS = {
   'job-concurrency': { type: 'string' },
   'tool-path': { type: 'string', multiple: true, default: [] },
   'backup-dir': { type: 'string', multiple: true, default: [] },
+  'parent-port': { type: 'boolean', default: false },
+  'no-listen': { type: 'boolean', default: false },
 } satisfies ParseArgsConfig['options'];
 
 /** What `dbv-bridge --help` prints. Every option of CLI_OPTIONS is here (a unit test keeps the two in step). */
@@ -77,6 +84,9 @@ Options:
                                  (repeatable)
   --backup-dir DIR               a folder where backups and exports may be written besides <data-dir>/backups
                                  (repeatable)
+  --parent-port                  also serve the clients whose MessagePorts arrive on process.parentPort (only when
+                                 started as an Electron utilityProcess: the desktop app)
+  --no-listen                    open no HTTP/WebSocket server and no TCP port (needs --stdio or --parent-port)
   --enable-fault-injection       accept the fault-injection connector (tests only)
   -h, --help                     print this and exit
   -V, --version                  print the version and exit
@@ -139,6 +149,8 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv = process
   for (const dir of [...values['tool-path'], ...values['backup-dir']]) {
     if (!isAbsolute(dir)) throw new Error(`--tool-path and --backup-dir take absolute folders, got ${dir}`);
   }
+  // Without a listener and without a pipe no client could ever reach the bridge.
+  if (values['no-listen'] && !values.stdio && !values['parent-port']) throw new Error('--no-listen needs --stdio or --parent-port');
   return {
     jobs: {
       ...(concurrency !== undefined ? { concurrency: Number(concurrency) } : {}),
@@ -158,5 +170,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv = process
     sample: !values['no-sample'],
     faultInjection: values['enable-fault-injection'],
     debug: values['enable-debug'] || env.DBV_ENABLE_DEBUG === '1',
+    parentPort: values['parent-port'],
+    listen: !values['no-listen'],
   };
 }

@@ -7,7 +7,7 @@ import type { BridgeProcess } from './bridge-process.js';
 import type { BenchTarget, DbKind } from './datasets.js';
 import type { RpcClient } from './rpc-client.js';
 
-export const BENCH_CASES = ['throughput', 'latency', 'cancel', 'metadata', 'concurrency', 'memory', 'large-sql', 'backup'] as const;
+export const BENCH_CASES = ['throughput', 'latency', 'cancel', 'metadata', 'concurrency', 'memory', 'large-sql', 'backup', 'desktop'] as const;
 export type BenchCase = (typeof BENCH_CASES)[number];
 
 export interface BenchOptions {

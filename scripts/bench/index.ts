@@ -5,7 +5,7 @@
  *   node dist/scripts/bench/index.js [--quick] [--rows N] [--reps N] [--latency-reps N] [--metadata-reps N]
  *                                    [--cancel-reps N] [--memory-seconds N] [--skip-meta-setup] [--ping-nice N]
  *                                    [--batch N] [--row-format array|object] [--db postgres,mysql,sqlite]
- *                                    [--case throughput,latency,cancel,metadata,concurrency,memory,large-sql,backup]
+ *                                    [--case throughput,latency,cancel,metadata,concurrency,memory,large-sql,backup,desktop]
  *                                    [--cpu-prof DIR]
  *                                    [--sqlite-isolation thread|process]
  * From source: node --import tsx scripts/bench/index.ts …
@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { BENCH_CASES, BenchContext, type BenchCase, type BenchOptions, type MemoryRow, type ResultRow } from './bench-context.js';
 import { runBackupCases } from './backup-case.js';
 import { runCancelCase } from './cancel-case.js';
+import { runDesktopCase } from './desktop-case.js';
 import { runConcurrencyCase, type ConcurrencyDetail } from './concurrency-case.js';
 import { runLargeSqlCase } from './large-sql-case.js';
 import { runMemoryCase, type MemoryCaseDetail } from './memory-case.js';
@@ -116,6 +117,10 @@ async function main(): Promise<void> {
       if (opts.cases.includes('cancel')) {
         log(`cancel ${kind}…`);
         results.push(await runCancelCase(ctx, target, opts, log));
+      }
+      if (opts.cases.includes('desktop')) {
+        log(`desktop ${kind} (MessagePort under a simulated utilityProcess, next to the WebSocket)…`);
+        results.push(await runDesktopCase(ctx, target, opts, log));
       }
       if (opts.cases.includes('metadata') && kind !== 'sqlite') {
         log(`metadata ${kind}…`);

@@ -1,9 +1,19 @@
 /**
- * A minimal JSON-RPC 2.0 client over the bridge's WebSocket, behaving like a real client: every incoming frame is
- * parsed with JSON.parse (that cost is part of what a user pays), results are unwrapped from the `{ok, data}`
- * envelope, and notifications go to whoever subscribed to their method.
+ * A minimal JSON-RPC 2.0 client over the bridge's WebSocket (or, for the desktop case, the renderer's end of a
+ * MessagePort: overPort), behaving like a real client: every incoming message is parsed with JSON.parse (that cost
+ * is part of what a user pays), results are unwrapped from the `{ok, data}` envelope, and notifications go to
+ * whoever subscribed to their method.
  */
 import WebSocket from 'ws';
+import type { RendererPort } from '../utility-process/simulated-utility-process.js';
+
+/** What the client needs of its transport. */
+interface Link {
+  send(text: string): void;
+  close(): void;
+  pause(): void;
+  resume(): void;
+}
 
 type Notification = { method: string; params: Record<string, unknown> };
 type Listener = (params: Record<string, unknown>) => void;
@@ -23,18 +33,18 @@ export interface RunOutcome {
 }
 
 export class RpcClient {
-  readonly #socket: WebSocket;
+  readonly #link: Link;
   readonly #pending = new Map<number, Pending>();
   readonly #listeners = new Map<string, Set<Listener>>();
   #nextId = 1;
 
-  private constructor(socket: WebSocket) {
-    this.#socket = socket;
-    socket.on('message', (data) => this.#onFrame(data.toString()));
-    socket.on('close', () => {
-      for (const pending of this.#pending.values()) pending.reject(new Error('bridge connection closed'));
-      this.#pending.clear();
-    });
+  private constructor(link: Link) {
+    this.#link = link;
+  }
+
+  #closed(): void {
+    for (const pending of this.#pending.values()) pending.reject(new Error('bridge connection closed'));
+    this.#pending.clear();
   }
 
   static async connect(url: string, token: string): Promise<RpcClient> {
@@ -43,14 +53,33 @@ export class RpcClient {
       socket.once('open', () => resolve());
       socket.once('error', reject);
     });
-    return new RpcClient(socket);
+    const client = new RpcClient({
+      send: (text) => socket.send(text),
+      close: () => socket.close(),
+      pause: () => socket.pause(),
+      resume: () => socket.resume(),
+    });
+    socket.on('message', (data) => client.#onFrame(data.toString()));
+    socket.on('close', () => client.#closed());
+    return client;
+  }
+
+  /** Over the renderer's end of a port pair (a simulated utilityProcess): the bridge posts JSON text on it. */
+  static overPort(port: RendererPort): RpcClient {
+    const unsupported = () => {
+      throw new Error('a MessagePort cannot be paused: there is no back-pressure to apply');
+    };
+    const client = new RpcClient({ send: (text) => port.post(text), close: () => port.close(), pause: unsupported, resume: unsupported });
+    port.onMessage((data) => client.#onFrame(data as string));
+    port.onClose(() => client.#closed());
+    return client;
   }
 
   call<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
     const id = this.#nextId++;
     return new Promise<T>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (data: unknown) => void, reject });
-      this.#socket.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+      this.#link.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
     });
   }
 
@@ -66,11 +95,11 @@ export class RpcClient {
    * TCP back-pressure exactly as it would a real one; frames already received are still delivered.
    */
   pauseReading(): void {
-    this.#socket.pause();
+    this.#link.pause();
   }
 
   resumeReading(): void {
-    this.#socket.resume();
+    this.#link.resume();
   }
 
   /**
@@ -118,7 +147,7 @@ export class RpcClient {
   }
 
   close(): void {
-    this.#socket.close();
+    this.#link.close();
   }
 
   #onFrame(text: string): void {

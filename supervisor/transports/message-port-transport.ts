@@ -14,8 +14,10 @@ export interface PortLike {
 }
 
 /**
- * A client behind a message port (the Electron renderer). docs/api.md ("MessagePort"): the port carries structured clones of the
- * same JSON-RPC objects, so outgoing text is parsed once here and incoming values are passed on as objects.
+ * A client behind a message port (the Electron renderer). docs/api.md ("MessagePort"): the bridge posts JSON text, the
+ * very string a WebSocket frame would carry, so a result batch the worker serialized once is passed through untouched
+ * and parsed only by the renderer (parsing it here and letting the port clone the objects cost the supervisor a
+ * parse and a structured clone per batch). Incoming requests may be text or already structured objects.
  *
  * bufferedBytes() is always 0: postMessage hands the value to the peer's queue at once and neither Node nor
  * Electron exposes how much of it the peer has yet to read, so there is nothing to measure and onDrain never fires.
@@ -48,7 +50,7 @@ export function createMessagePortTransport(port: PortLike): Transport {
     kind: 'message-port',
     send(text) {
       if (signals.closed) return;
-      port.postMessage(JSON.parse(text));
+      port.postMessage(text);
     },
     bufferedBytes: () => 0,
     onMessage: (handler) => signals.onMessage(handler),

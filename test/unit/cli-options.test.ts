@@ -84,7 +84,14 @@ describe('parseCliOptions', () => {
     expect(parseCliOptions([], { DBV_ENABLE_DEBUG: '0' }).debug).toBe(false);
   });
 
+  it('desktop mode: --parent-port and --no-listen (listening is the default)', () => {
+    expect(parseCliOptions([], {})).toMatchObject({ parentPort: false, listen: true });
+    expect(parseCliOptions(['--parent-port', '--no-listen'], {})).toMatchObject({ parentPort: true, listen: false });
+    expect(parseCliOptions(['--stdio', '--no-listen'], {})).toMatchObject({ stdio: true, listen: false });
+  });
+
   it.each([
+    [['--no-listen'], /--no-listen needs --stdio or --parent-port/],
     [['--port', '70000'], /--port must be 0\.\.65535/],
     [['--port', 'http'], /--port must be 0\.\.65535/],
     [['--log-level', 'trace'], /--log-level must be one of debug, info, warn, error/],

@@ -4,9 +4,11 @@
  */
 import { useSyncExternalStore } from 'react';
 import { BridgeConnection, type LinkState } from './bridge-connection.js';
+import { MessagePortLink } from './message-port-link.js';
 import { takeToken } from './token.js';
 
-export const bridge = new BridgeConnection(takeToken());
+/** In the desktop app a MessagePort from its preload (message-port-link.ts), in a browser the WebSocket. */
+export const bridge = window.dbvDesktop ? new MessagePortLink(window.dbvDesktop) : new BridgeConnection(takeToken());
 
 export function useLinkState(): LinkState {
   return useSyncExternalStore(bridge.state.subscribe, bridge.state.get);
