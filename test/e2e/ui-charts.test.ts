@@ -44,6 +44,8 @@ describe.skipIf(!browserAvailable())('charts of query results', { timeout: 120_0
     browser = await launchChromium();
     ({ page, errors } = await openUi(browser, bridge.ready.ui!));
     await page.getByRole('listbox', { name: 'Saved connections' }).getByRole('button', { name: /Sample \(SQLite\)/ }).click();
+    // All 12,000 orders: the time axis test counts them.
+    await page.getByLabel('Row limit').selectOption('0');
   });
 
   afterEach(async (context) => {
@@ -82,7 +84,11 @@ describe.skipIf(!browserAvailable())('charts of query results', { timeout: 120_0
   });
 
   it('puts timestamps on a time axis, downsampled, with one series per status', async () => {
-    await runQuery(page, 'select ordered_at, id as order_id, status from orders order by ordered_at');
+    // Orders so far, overall and per status: cumulative counts over time.
+    await runQuery(
+      page,
+      'select ordered_at, row_number() over (order by ordered_at) as orders_so_far, row_number() over (partition by status order by ordered_at) as per_status, status from orders order by ordered_at',
+    );
     const chart = page.getByTestId('chart');
     // The chart view stays on for the tab; the new result gets a spec guessed from its columns.
     await chart.waitFor();
@@ -95,10 +101,16 @@ describe.skipIf(!browserAvailable())('charts of query results', { timeout: 120_0
     expect(await page.getByTestId('chart-info').textContent()).toContain('downsampled');
     await screenshot(page, 'chart-line-time');
 
+    const yColumns = page.getByRole('group', { name: 'Y columns' });
+    await yColumns.getByRole('button', { name: 'per_status' }).click();
+    await yColumns.getByRole('button', { name: 'orders_so_far' }).click();
+    expect(await yColumns.getByRole('button', { pressed: true }).allTextContents()).toEqual(['per_status']);
     await page.getByLabel('Series by column').selectOption('status');
     await expect.poll(async () => Number(await chart.getAttribute('data-series'))).toBe(4);
     await page.getByLabel('Chart kind').selectOption('area');
     await expect.poll(() => chart.getAttribute('data-kind')).toBe('area');
+    // The long query line and the chart fit the window: nothing widens the page.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1400);
     await expect.poll(() => paintedPixels(page)).toBeGreaterThan(5_000);
     await screenshot(page, 'chart-area-series');
   });

@@ -3,7 +3,7 @@
  * Worker (layout-client.ts). Filter to a table and its neighbours N hops out; click a table for its structure, open
  * its rows from there (or by double-click); export SVG or PNG.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import type { Connection } from '../../../protocol/connections.js';
 import type { TableInfo } from '../../../protocol/metadata.js';
 import { completionSchema } from '../editor/editor-setup.js';
@@ -42,8 +42,11 @@ export function DiagramScreen(props: { connection: Connection; schema: string; o
     layoutInWorker(shown).then(
       (layout) => {
         if (!current || !layout) return;
-        setDrawn({ graph: shown, layout });
-        setPhase({ kind: 'done' });
+        // A transition: React renders hundreds of boxes in slices, yielding to the page between them.
+        startTransition(() => {
+          setDrawn({ graph: shown, layout });
+          setPhase({ kind: 'done' });
+        });
       },
       (error: unknown) => current && setPhase({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }),
     );
@@ -113,7 +116,7 @@ export function DiagramScreen(props: { connection: Connection; schema: string; o
         ) : !schema ? (
           <p className="muted diagram-note">No schema named {schemaName}.</p>
         ) : drawn ? (
-          <ErCanvas graph={drawn.graph} layout={drawn.layout} selected={selected} onSelect={setSelected} onOpen={(name) => openRowsOf(drawn, name)} handle={canvas} />
+          <ErCanvas graph={drawn.graph} layout={drawn.layout} selected={selected ?? (focus || null)} onSelect={setSelected} onOpen={(name) => openRowsOf(drawn, name)} handle={canvas} />
         ) : (
           <p className="muted diagram-note">Laying out {full?.tables.length ?? 0} tables…</p>
         )}
