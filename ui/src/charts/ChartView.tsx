@@ -42,7 +42,9 @@ export function ChartView(props: { set: ResultSet; version: number; session: obj
     store.set({ ...store.get(), spec: next });
   };
 
-  const numeric = useMemo(() => set.columns.filter((_, i) => columnKind(set, i) === 'value').map((c) => c.name), [columnsKey, set.rowCount > 0]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Classified again when the columns change or the first rows arrive (a column's values decide its kind).
+  const hasRows = set.rowCount > 0;
+  const numeric = useMemo(() => set.columns.filter((_, i) => columnKind(set, i) === 'value').map((c) => c.name), [set, columnsKey, hasRows]);
   const [saving, setSaving] = useState(false);
   const [note, setNote] = useState<string | null>(null);
   const drawing = useRef<ChartHandle | null>(null);

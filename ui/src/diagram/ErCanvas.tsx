@@ -194,7 +194,7 @@ const Edges = memo(function Edges(props: { edges: ErEdge[]; routes: Record<strin
 const TableBox = memo(function TableBox(props: { table: ErTable; at: Point; detail: Detail; selected: boolean }) {
   const { table, at } = props;
   return (
-    <g className={props.selected ? 'er-table selected' : 'er-table'} data-table={table.id} transform={`translate(${at.x},${at.y})`}>
+    <g className={`er-table ${props.detail}${props.selected ? ' selected' : ''}`} data-table={table.id} transform={`translate(${at.x},${at.y})`}>
       <rect className="er-box" width={table.width} height={table.height} rx="5" />
       {props.detail !== 'boxes' && (
         <>
