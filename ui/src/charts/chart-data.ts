@@ -35,7 +35,7 @@ export interface PreparedChart {
   notes: string[];
 }
 
-const SLICE = 50_000;
+const SLICE = 10_000;
 export const MAX_SERIES = 20;
 export const MAX_CATEGORIES = 1_000;
 const TIME_TYPE = /date|time/i;
