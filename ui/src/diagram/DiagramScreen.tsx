@@ -71,7 +71,11 @@ export function DiagramScreen(props: { connection: Connection; schema: string; o
         {metadata && metadata.schemas.length > 1 && (
           <label className="inline-field">
             <span>Schema</span>
-            <select value={schemaName} onChange={(e) => (setSchemaName(e.target.value), setFocus(''), setSelected(null))} aria-label="Schema">
+            <select value={schemaName} onChange={(e) => {
+                setSchemaName(e.target.value);
+                setFocus('');
+                setSelected(null);
+              }} aria-label="Schema">
               {metadata.schemas.map((s) => (
                 <option key={s.name}>{s.name}</option>
               ))}

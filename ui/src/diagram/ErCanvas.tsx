@@ -6,7 +6,7 @@
  * - only the boxes in or near the viewport are drawn, and with a level of detail: columns from half size up, names
  *   from a fifth, bare boxes below (text that small is unreadable, and text is what costs). Edges are always drawn.
  */
-import { memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type Ref } from 'react';
+import { memo, startTransition, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type Ref } from 'react';
 import { BOX, type ErEdge, type ErGraph, type ErTable } from './er-model.js';
 import type { LayoutResult, Point } from './layout-types.js';
 
@@ -26,6 +26,8 @@ const MAX_ZOOM = 2.5;
 const COLUMNS_ZOOM = 0.5;
 /** and from this one its name. */
 const NAMES_ZOOM = 0.2;
+/** Around the viewport, the share of its size within which boxes are drawn too. */
+const MARGIN = 0.25;
 /** How long the view must rest before React draws it again (culling, level of detail). */
 const SETTLE_MS = 120;
 
@@ -64,7 +66,8 @@ export function ErCanvas(props: {
     element?.classList.add('moving');
     settle.current = setTimeout(() => {
       element?.classList.remove('moving');
-      setView(live.current);
+      // Time-sliced: boxes coming into view (or gaining their columns) are rendered between the page's other work.
+      startTransition(() => setView(live.current));
     }, SETTLE_MS);
   }, []);
   useEffect(() => () => clearTimeout(settle.current), []);
@@ -105,11 +108,11 @@ export function ErCanvas(props: {
   }, [moveTo]);
 
   const tablesById = useMemo(() => new Map(graph.tables.map((t) => [t.id, t])), [graph]);
-  // One viewport of margin on every side, so a pan shows boxes already drawn until React catches up.
-  const left = -view.x / view.k - size.width / view.k;
-  const top = -view.y / view.k - size.height / view.k;
-  const right = left + (3 * size.width) / view.k;
-  const bottom = top + (3 * size.height) / view.k;
+  // A margin of a quarter viewport on every side, so a short pan shows boxes already drawn until React catches up.
+  const left = -view.x / view.k - (MARGIN * size.width) / view.k;
+  const top = -view.y / view.k - (MARGIN * size.height) / view.k;
+  const right = left + ((1 + 2 * MARGIN) * size.width) / view.k;
+  const bottom = top + ((1 + 2 * MARGIN) * size.height) / view.k;
   const detail: Detail = view.k >= COLUMNS_ZOOM ? 'columns' : view.k >= NAMES_ZOOM ? 'names' : 'boxes';
   const visible = graph.tables.filter((t) => {
     const p = layout.positions[t.id];
@@ -209,9 +212,11 @@ const TableBox = memo(function TableBox(props: { table: ErTable; at: Point; deta
           const y = BOX.headerHeight + i * BOX.rowHeight + BOX.rowHeight / 2 + 4;
           return (
             <g key={c.name} className="er-column">
-              <text className={c.primaryKey ? 'er-key pk' : 'er-key fk'} x={BOX.paddingX - 4} y={y}>
-                {c.primaryKey ? 'PK' : c.foreignKey ? 'FK' : ''}
-              </text>
+              {(c.primaryKey || c.foreignKey) && (
+                <text className={c.primaryKey ? 'er-key pk' : 'er-key fk'} x={BOX.paddingX - 4} y={y}>
+                  {c.primaryKey ? 'PK' : 'FK'}
+                </text>
+              )}
               <text className="er-col-name" x={BOX.paddingX + BOX.keyWidth - 4} y={y}>
                 {c.name}
               </text>
