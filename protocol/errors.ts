@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   SSH_HOST_KEY_CHANGED: "The SSH server's host key differs from the pinned one; the connection was refused.",
   SSH_AUTH_FAILED: 'The SSH server rejected the credentials (password, key or agent).',
   SSH_FAILED: 'The SSH tunnel could not be opened or was lost (bastion unreachable, handshake failed, forwarding refused).',
+  CHART_NOT_FOUND: 'No saved chart with that id exists.',
   INTERNAL: 'An unexpected fault inside the bridge.',
 } as const;
 

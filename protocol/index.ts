@@ -1,5 +1,6 @@
 /** The wire contract of the bridge (docs/api.md) as data. No Node imports: the UI imports this too. */
 import { backupEvents, backupMethods } from './backup.js';
+import { chartMethods } from './charts.js';
 import { connectionMethods } from './connections.js';
 import type { EventDescriptor, MethodDescriptor } from './descriptor.js';
 import { connectorEvents, healthMethods } from './health.js';
@@ -20,6 +21,7 @@ export const methods = {
   secret: secretMethods,
   health: healthMethods,
   history: historyMethods,
+  chart: chartMethods,
 };
 
 export const events = {
@@ -42,6 +44,7 @@ export const METHOD_LIST: readonly MethodDescriptor[] = Object.values(methods).f
 export const EVENT_LIST: readonly EventDescriptor[] = Object.values(events).flatMap((d) => Object.values(d));
 
 export * from './backup.js';
+export * from './charts.js';
 export * from './connections.js';
 export * from './descriptor.js';
 export * from './envelope.js';

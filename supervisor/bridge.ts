@@ -11,6 +11,7 @@ import { ConnectionRegistry } from './actors/connection-registry.js';
 import { SessionRegistry } from './actors/session-registry.js';
 import { closeLogger, openLogger, type Logger, type LogLevel } from './log/logger.js';
 import { ClientRegistry } from './rpc/client-registry.js';
+import { chartHandlers } from './rpc/handlers/chart-handlers.js';
 import { connectionHandlers } from './rpc/handlers/connection-handlers.js';
 import { healthHandlers } from './rpc/handlers/health-handlers.js';
 import { hostKeyHandlers } from './rpc/handlers/host-key-handlers.js';
@@ -26,6 +27,7 @@ import { KnownHostsStore, knownHostsPathOf } from './ssh/known-hosts-store.js';
 import { packageRoot } from './package-info.js';
 import { openAppDb, type Db } from './store/app-store.js';
 import { joinSecrets } from './secrets/connection-secrets.js';
+import { ChartsRepo } from './store/charts-repo.js';
 import { ConnectionsRepo } from './store/connections-repo.js';
 import { HistoryRepo } from './store/history-repo.js';
 import { SecretCleanupRepo } from './store/secret-cleanup-repo.js';
@@ -157,6 +159,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       ...queryHandlers({ repo, connections, sessions, history }),
       ...secretHandlers(secrets),
       ...jobs.handlers(),
+      ...chartHandlers({ repo, charts: new ChartsRepo(db) }),
       ...healthHandlers({ version: opts.version, startedAt, clients, connections, sessions, jobs, debug: opts.debug === true }),
     },
     log,

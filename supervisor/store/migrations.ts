@@ -87,4 +87,16 @@ export const MIGRATIONS: readonly string[] = [
      last_run_at TEXT,
      created_at TEXT NOT NULL
    );`,
+  // 6: saved charts (docs/api.md "chart.save"): a query on a connection and how to plot its result. They go with
+  // their connection.
+  `CREATE TABLE charts (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+     sql TEXT NOT NULL,
+     spec TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE INDEX charts_connection ON charts(connection_id, name);`,
 ];

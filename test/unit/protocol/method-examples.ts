@@ -45,6 +45,9 @@ export const VALID_PARAMS: Record<MethodName, Record<string, unknown>> = {
   'health.ping': {},
   'debug.dumpState': {},
   'history.list': { connectionId: 'c_1', limit: 50 },
+  'chart.save': { name: 'Revenue by month', connectionId: 'c_1', sql: 'SELECT month, revenue FROM sales', spec: { kind: 'line', x: 'month', y: ['revenue'], groupBy: null }, id: 'chart_1' },
+  'chart.list': { connectionId: 'c_1' },
+  'chart.delete': { id: 'chart_1' },
 };
 
 /** A value of another JSON type than `value`, for "rejects wrong types". */

@@ -4,9 +4,13 @@
  */
 import { useEffect, useState } from 'react';
 import type { HistoryEntry } from '../../../protocol/history.js';
+import type { SavedChart } from '../../../protocol/charts.js';
 import { useLinkState } from '../bridge/bridge.js';
+import { chartStateOf } from '../charts/chart-state.js';
+import { SavedChartsDialog } from '../charts/SavedChartsDialog.js';
 import { ConnectionsPanel } from '../connections/ConnectionsPanel.js';
 import { connectionById, useConnections } from '../connections/connections-store.js';
+import { DiagramScreen } from '../diagram/DiagramScreen.js';
 import { runActiveTab } from '../editor/run-commands.js';
 import { HistoryDialog } from '../history/HistoryDialog.js';
 import { SchemaBrowser } from '../schema/SchemaBrowser.js';
@@ -24,7 +28,8 @@ export function App() {
   const { tabs, activeId } = useTabs();
   useConnections();
   const tab = tabs.find((t) => t.id === activeId)!;
-  const [dialog, setDialog] = useState<'history' | 'shortcuts' | null>(null);
+  const [dialog, setDialog] = useState<'history' | 'shortcuts' | 'charts' | null>(null);
+  const [diagram, setDiagram] = useState<{ connectionId: string; schema: string } | null>(null);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -57,11 +62,22 @@ export function App() {
     else updateTab(current.id, { connectionId: id });
   }
 
-  function openQuery(sql: string, title: string, connectionId: string | null, run: boolean) {
-    openTab(newTab(connectionId, sql, title));
+  function openQuery(sql: string, title: string, connectionId: string | null, run: boolean): string {
+    const tab = newTab(connectionId, sql, title);
+    openTab(tab);
+    setDiagram(null);
     // The editor takes the new tab's state on the next render; run after it.
     if (run) requestAnimationFrame(() => requestAnimationFrame(() => void runActiveTab('all')));
+    return tab.id;
   }
+
+  function openChart(chart: SavedChart) {
+    setDialog(null);
+    const tabId = openQuery(chart.sql, chart.name, chart.connectionId, true);
+    chartStateOf(sessionFor(tabId)).set({ open: true, spec: chart.spec, saved: { id: chart.id, name: chart.name } });
+  }
+
+  const diagramConnection = diagram ? connectionById(diagram.connectionId) : undefined;
 
   return (
     <div className="app">
@@ -73,6 +89,9 @@ export function App() {
         <div className="header-actions">
           <button type="button" className="ghost" onClick={() => setDialog('history')} title="Query history (Alt+H)">
             History
+          </button>
+          <button type="button" className="ghost" onClick={() => setDialog('charts')} title="Saved charts">
+            Charts
           </button>
           <button type="button" className="ghost" onClick={toggleTheme} aria-label={`Switch to ${theme === 'light' ? 'dark' : 'light'} theme`} title="Theme">
             {theme === 'light' ? '☾' : '☀'}
@@ -87,10 +106,24 @@ export function App() {
       <div className="app-body">
         <aside className="sidebar">
           <ConnectionsPanel selectedId={tab.connectionId} onSelect={selectConnection} />
-          <SchemaBrowser connection={connectionById(tab.connectionId)} onOpenTable={(sql, title) => openQuery(sql, title, tab.connectionId, true)} />
+          <SchemaBrowser
+            connection={connectionById(tab.connectionId)}
+            onOpenTable={(sql, title) => openQuery(sql, title, tab.connectionId, true)}
+            onOpenDiagram={(schema) => tab.connectionId && setDiagram({ connectionId: tab.connectionId, schema })}
+          />
         </aside>
         <main className="main">
-          <QueryWorkspace />
+          {diagram && diagramConnection ? (
+            <DiagramScreen
+              key={`${diagram.connectionId}:${diagram.schema}`}
+              connection={diagramConnection}
+              schema={diagram.schema}
+              onOpenTable={(sql, title) => openQuery(sql, title, diagram.connectionId, true)}
+              onClose={() => setDiagram(null)}
+            />
+          ) : (
+            <QueryWorkspace />
+          )}
         </main>
       </div>
       {dialog === 'history' && (
@@ -104,6 +137,7 @@ export function App() {
         />
       )}
       {dialog === 'shortcuts' && <ShortcutsDialog onClose={() => setDialog(null)} />}
+      {dialog === 'charts' && <SavedChartsDialog onOpen={openChart} onClose={() => setDialog(null)} />}
     </div>
   );
 }

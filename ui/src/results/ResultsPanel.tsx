@@ -3,6 +3,8 @@
  * sub-tabs, "Load more" when the row limit paused a page-mode run, the error with its code, copy and export.
  */
 import { useEffect, useState, useSyncExternalStore } from 'react';
+import { ChartView } from '../charts/ChartView.js';
+import { chartStateOf, useChartState } from '../charts/chart-state.js';
 import type { QuerySession } from '../editor/query-session.js';
 import { download, toCsvBlob, toJsonBlob } from './export.js';
 import { ResultGrid } from './ResultGrid.js';
@@ -28,6 +30,7 @@ function RunView({ result, session }: { result: RunResult; session: QuerySession
   const elapsed = Math.round((result.finishedAt ?? now) - result.startedAt);
   const set = result.sets[Math.min(setIndex, result.sets.length - 1)];
   const withRows = result.sets.filter((s) => s.columns.length > 0);
+  const chart = useChartState(session);
 
   return (
     <section className="results" aria-label="Results">
@@ -49,6 +52,9 @@ function RunView({ result, session }: { result: RunResult; session: QuerySession
         {note && <span className="muted" role="status">{note}</span>}
         {set && set.columns.length > 0 && (
           <>
+            <button type="button" className="small" aria-pressed={chart.open} onClick={() => chartStateOf(session).set({ ...chart, open: !chart.open })} title="Show the rows as a chart">
+              {chart.open ? 'Grid' : 'Chart'}
+            </button>
             <button type="button" className="small" onClick={() => download(toCsvBlob(set), 'result.csv')}>
               Export CSV
             </button>
@@ -73,7 +79,9 @@ function RunView({ result, session }: { result: RunResult; session: QuerySession
           ))}
         </div>
       )}
-      {set && set.columns.length > 0 ? (
+      {set && set.columns.length > 0 && chart.open ? (
+        <ChartView set={set} version={version} session={session} sql={result.sql} running={result.running} />
+      ) : set && set.columns.length > 0 ? (
         <ResultGrid set={set} version={version} onCopied={setNote} />
       ) : set ? (
         <p className="muted statement-done">{set.rowsAffected !== undefined ? `${set.rowsAffected} row(s) affected.` : 'The statement returned no rows.'}</p>

@@ -9,7 +9,7 @@ import { completionSchema } from '../editor/editor-setup.js';
 import { loadMetadata, useMetadata } from './metadata-store.js';
 import { selectAllSql } from './quote.js';
 
-export function SchemaBrowser(props: { connection: Connection | undefined; onOpenTable: (sql: string, title: string) => void }) {
+export function SchemaBrowser(props: { connection: Connection | undefined; onOpenTable: (sql: string, title: string) => void; onOpenDiagram?: (schema: string) => void }) {
   const { connection } = props;
   const entry = useMetadata(connection?.id ?? null);
   const [filter, setFilter] = useState('');
@@ -48,6 +48,7 @@ export function SchemaBrowser(props: { connection: Connection | undefined; onOpe
               toggle={toggle}
               matches={matches}
               onOpenTable={(t) => props.onOpenTable(selectAllSql(t.schema, t.name, connection.type, defaultSchema), t.name)}
+              onOpenDiagram={props.onOpenDiagram && (() => props.onOpenDiagram!(schema.name))}
             />
           ))}
         </ul>
@@ -64,16 +65,24 @@ function SchemaNode(props: {
   toggle: (key: string) => void;
   matches: (t: TableInfo) => boolean;
   onOpenTable: (t: TableInfo) => void;
+  onOpenDiagram?: () => void;
 }) {
   const { schema } = props;
   const tables = schema.tables.filter(props.matches);
   const views = schema.views.filter(props.matches);
   return (
     <li role="treeitem" aria-expanded={props.expanded} aria-selected={false}>
-      <button type="button" className="tree-toggle" onClick={props.onToggle}>
-        <span className="chevron">{props.expanded ? '▾' : '▸'}</span> {schema.name}
-        <span className="muted count">{schema.tables.length + schema.views.length}</span>
-      </button>
+      <div className="tree-line">
+        <button type="button" className="tree-toggle" onClick={props.onToggle}>
+          <span className="chevron">{props.expanded ? '▾' : '▸'}</span> {schema.name}
+          <span className="muted count">{schema.tables.length + schema.views.length}</span>
+        </button>
+        {props.onOpenDiagram && (
+          <button type="button" className="small open-diagram" aria-label={`ER diagram of ${schema.name}`} title="ER diagram" onClick={props.onOpenDiagram}>
+            Diagram
+          </button>
+        )}
+      </div>
       {props.expanded && (
         <ul role="group">
           {[...tables, ...views].map((t) => {
