@@ -4,11 +4,13 @@
  */
 import { useEffect, useState } from 'react';
 import type { HistoryEntry } from '../../../protocol/history.js';
+import { BackupsView } from '../backups/BackupsView.js';
 import { useLinkState } from '../bridge/bridge.js';
 import { ConnectionsPanel } from '../connections/ConnectionsPanel.js';
 import { connectionById, useConnections } from '../connections/connections-store.js';
 import { runActiveTab } from '../editor/run-commands.js';
 import { HistoryDialog } from '../history/HistoryDialog.js';
+import { JobsView } from '../jobs/JobsView.js';
 import { SchemaBrowser } from '../schema/SchemaBrowser.js';
 import { LostBanner, TokenPage } from './LinkScreens.js';
 import { QueryWorkspace } from './QueryWorkspace.js';
@@ -25,6 +27,8 @@ export function App() {
   useConnections();
   const tab = tabs.find((t) => t.id === activeId)!;
   const [dialog, setDialog] = useState<'history' | 'shortcuts' | null>(null);
+  // The main area: the query tabs, or the backups screen of the active tab's connection, or the jobs list.
+  const [view, setView] = useState<'query' | 'backups' | 'jobs'>('query');
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -71,6 +75,11 @@ export function App() {
         </div>
         <TabsBar />
         <div className="header-actions">
+          {(['query', 'backups', 'jobs'] as const).map((v) => (
+            <button key={v} type="button" className={view === v ? 'ghost view-active' : 'ghost'} aria-pressed={view === v} onClick={() => setView(v)}>
+              {{ query: 'Query', backups: 'Backups', jobs: 'Jobs' }[v]}
+            </button>
+          ))}
           <button type="button" className="ghost" onClick={() => setDialog('history')} title="Query history (Alt+H)">
             History
           </button>
@@ -89,9 +98,20 @@ export function App() {
           <ConnectionsPanel selectedId={tab.connectionId} onSelect={selectConnection} />
           <SchemaBrowser connection={connectionById(tab.connectionId)} onOpenTable={(sql, title) => openQuery(sql, title, tab.connectionId, true)} />
         </aside>
-        <main className="main">
+        {/* The query workspace stays mounted (hidden) so its editors and results survive a visit to another view. */}
+        <main className="main" style={view === 'query' ? undefined : { display: 'none' }}>
           <QueryWorkspace />
         </main>
+        {view === 'backups' && (
+          <main className="main">
+            <BackupsView connectionId={tab.connectionId} />
+          </main>
+        )}
+        {view === 'jobs' && (
+          <main className="main">
+            <JobsView />
+          </main>
+        )}
       </div>
       {dialog === 'history' && (
         <HistoryDialog
