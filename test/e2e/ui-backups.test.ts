@@ -177,7 +177,10 @@ describe.skipIf(!browserAvailable())('the backups and jobs screens', { timeout: 
     });
 
     it('lists jobs with statuses and durations, and cancels a running backup', async () => {
+      // The connection was made over RPC; the page lists connections when it loads.
+      await page.reload();
       await page.getByRole('option', { name: /Metrics/ }).getByRole('button').first().click();
+      await page.getByRole('button', { name: 'Backups', exact: true }).click();
       const view = page.getByRole('region', { name: 'Backups' });
       await view.getByRole('heading', { name: /Backups — Metrics/ }).waitFor();
       await view.getByRole('button', { name: 'Start backup' }).click();

@@ -13,7 +13,7 @@ import { refreshJob } from '../jobs/jobs-store.js';
 import { SchedulesPanel } from '../schedules/SchedulesPanel.js';
 import { BackupJobs } from './BackupJobs.js';
 import { BackupOptionsFields } from './BackupOptionsFields.js';
-import { choicesProblem, DEFAULT_CHOICES, FORMAT_LABELS, toOptions, type BackupChoices } from './backup-options-model.js';
+import { choicesProblem, DEFAULT_CHOICES, FORMAT_LABELS, toolLabel, toOptions, type BackupChoices } from './backup-options-model.js';
 import { reloadBackups, useBackups } from './backups-store.js';
 import { databaseLabel, RestoreDialog, type RestoreRequest } from './RestoreDialog.js';
 import { rememberJob } from './started-jobs.js';
@@ -149,7 +149,7 @@ function ConnectionBackups({ connection }: { connection: Connection }) {
                   <td className="mono checksum" title={b.sha256} data-testid="backup-checksum">
                     {b.sha256.slice(0, 16)}…
                   </td>
-                  <td className="muted">{b.toolVersion ? `${b.tool} ${b.toolVersion}` : b.tool}</td>
+                  <td className="muted">{toolLabel(b)}</td>
                   <td className="num">{formatDuration(b.durationMs)}</td>
                   <td className="actions">
                     <button type="button" className="small" onClick={() => setRestoring(b)} aria-label={`Restore backup ${b.id}`}>

@@ -3,7 +3,7 @@
  * PostgreSQL has a choice of format; SQLite has no native tool (its backup API is always used); dumps are always
  * compressed by the bridge (custom format or gzip), so compression is shown, not chosen.
  */
-import type { BackupOptions } from '../../../protocol/backup.js';
+import type { BackupMetadata, BackupOptions } from '../../../protocol/backup.js';
 import type { ConnectorType } from '../../../protocol/connections.js';
 import type { SchemaMetadata } from '../../../protocol/metadata.js';
 
@@ -60,3 +60,9 @@ export const FORMAT_LABELS: Record<string, string> = {
   'sqlite-db': 'SQLite file',
   'driver-sql-gz': 'driver SQL (gzip)',
 };
+
+/** Which program wrote a backup: the native tool and its version, SQLite's backup API, or the bridge's own export. */
+export function toolLabel(backup: Pick<BackupMetadata, 'tool' | 'toolVersion' | 'format'>): string {
+  if (backup.tool === 'driver') return backup.format === 'sqlite-db' ? 'SQLite backup API' : 'driver export';
+  return backup.toolVersion ? `${backup.tool} ${backup.toolVersion}` : backup.tool;
+}

@@ -80,7 +80,9 @@ export function JobsView() {
                   <td>
                     <span className="job-kind">{job.kind}</span>
                     {job.scheduleId && <span className="tag" title={`Schedule ${job.scheduleId}`}>scheduled</span>}
-                    <div className="muted mono small">{job.id}</div>
+                    <div className="muted mono small" title={job.id}>
+                      {job.id.slice(0, 12)}…
+                    </div>
                   </td>
                   <td>{job.connectionId ? (connectionById(job.connectionId)?.name ?? job.connectionId) : '—'}</td>
                   <td>
@@ -95,7 +97,7 @@ export function JobsView() {
                     <ProgressBar
                       percent={percentOf(job, step)}
                       label={`Progress of ${job.kind} job ${job.id}`}
-                      step={job.status === 'running' ? step?.message ?? step?.status : undefined}
+                      step={job.status === 'running' ? (step?.message ?? step?.status ?? 'starting') : undefined}
                       tone={job.status === 'success' ? 'success' : job.status === 'failed' ? 'failed' : ACTIVE_STATUSES.has(job.status) ? 'running' : 'cancelled'}
                     />
                   </td>

@@ -26,9 +26,9 @@ const PRESETS = [
 const RUN_FORMAT: Intl.DateTimeFormatOptions = { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' };
 
 const MISFIRE_LABELS: Record<(typeof MISFIRE_POLICIES)[number], string> = {
-  run_once: 'Run once for all missed runs',
-  run_all: 'Run every missed run (last 100)',
-  skip: 'Skip missed runs',
+  run_once: 'Run once',
+  run_all: 'Run each (last 100)',
+  skip: 'Skip them',
 };
 
 export function ScheduleEditor(props: { connection: Connection; schedule?: Schedule; onSaved: () => void; onClose: () => void }) {
@@ -141,7 +141,7 @@ export function ScheduleEditor(props: { connection: Connection; schedule?: Sched
                 </option>
               ))}
             </select>
-            <span className="field-hint">Runs due while the bridge was not running.</span>
+            <span className="field-hint">Runs due while the bridge was not running: one backup for all, one for each, or none.</span>
           </label>
           <label className="field">
             <span className="field-label">Keep newest</span>
