@@ -136,14 +136,20 @@ describe.skipIf(!browserAvailable())('the backups and jobs screens', { timeout: 
     expect(await count(rpc, connectionId, 'SELECT count(*) FROM tags')).toBe(2);
   });
 
-  it('deletes a backup after a confirmation', async () => {
+  it('backs up chosen tables, then deletes that backup after a confirmation', async () => {
     const view = page.getByRole('region', { name: 'Backups' });
-    const { jobId } = await rpc.call('backup.create', { connectionId, options: { type: 'table', tables: ['tags'] } });
-    await rpc.waitFor<{ jobId: string }>('backup.done', (e) => e.jobId === jobId, 30_000);
-    const list = await rpc.call('backup.list', { connectionId });
-    expect(list).toHaveLength(2);
-    const tableBackup = list.find((b) => b.type === 'table')!;
-    // The list follows backup.done without a reload.
+    const form = view.getByRole('group', { name: 'New backup' });
+    await form.getByRole('radio', { name: 'Chosen tables' }).check();
+    // Nothing chosen yet: the form says why it cannot start.
+    expect(await form.getByRole('button', { name: 'Start backup' }).isDisabled()).toBe(true);
+    await form.getByText('Choose at least one table for a table backup.').waitFor();
+    const picker = form.getByRole('list', { name: 'Tables to back up' });
+    expect(await picker.getByRole('checkbox').count()).toBe(2);
+    await picker.getByRole('checkbox', { name: 'tags' }).check();
+    await form.getByRole('button', { name: 'Start backup' }).click();
+    await expect.poll(async () => (await rpc.call('backup.list', { connectionId })).length, { timeout: 30_000 }).toBe(2);
+    const tableBackup = (await rpc.call('backup.list', { connectionId })).find((b) => b.type === 'table')!;
+    expect(tableBackup.tables).toEqual(['tags']);
     const row = view.getByRole('row', { name: `Backup ${tableBackup.id}` });
     await row.waitFor();
     expect(await row.textContent()).toContain('tables (1)');

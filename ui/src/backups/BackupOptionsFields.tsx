@@ -2,6 +2,7 @@
  * The fields of a backup's options, shared by "Back up now" and the schedule editor: type (full or chosen tables),
  * format (PostgreSQL), how (native tool or driver-level export, PostgreSQL and MySQL) and what compression follows.
  */
+import { useId } from 'react';
 import type { Connection } from '../../../protocol/connections.js';
 import { useMetadata } from '../schema/metadata-store.js';
 import { backupTableNames, compressionNote, type BackupChoices } from './backup-options-model.js';
@@ -10,6 +11,8 @@ import { TablePicker } from './TablePicker.js';
 export function BackupOptionsFields(props: { connection: Connection; choices: BackupChoices; onChange: (next: BackupChoices) => void }) {
   const { connection, choices } = props;
   const metadata = useMetadata(choices.type === 'table' ? connection.id : null);
+  // Each instance its own radio group: the page's form and the schedule editor's can be open at once.
+  const group = useId();
   const set = (patch: Partial<BackupChoices>) => props.onChange({ ...choices, ...patch });
 
   return (
@@ -17,10 +20,10 @@ export function BackupOptionsFields(props: { connection: Connection; choices: Ba
       <fieldset className="radio-row">
         <legend className="field-label">Type</legend>
         <label className="check">
-          <input type="radio" name="backup-type" checked={choices.type === 'full'} onChange={() => set({ type: 'full' })} /> Full database
+          <input type="radio" name={group} checked={choices.type === 'full'} onChange={() => set({ type: 'full' })} /> Full database
         </label>
         <label className="check">
-          <input type="radio" name="backup-type" checked={choices.type === 'table'} onChange={() => set({ type: 'table' })} /> Chosen tables
+          <input type="radio" name={group} checked={choices.type === 'table'} onChange={() => set({ type: 'table' })} /> Chosen tables
         </label>
       </fieldset>
       {choices.type === 'table' &&

@@ -18,6 +18,7 @@ export function TablePicker(props: { tables: string[]; selected: string[]; onCha
           None
         </button>
       </div>
+      {shown.length === 0 && <p className="muted">{props.tables.length === 0 ? 'This database has no tables.' : 'No table matches the filter.'}</p>}
       <ul className="table-picker-list" aria-label="Tables to back up">
         {shown.map((table) => (
           <li key={table}>
