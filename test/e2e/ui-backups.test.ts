@@ -136,6 +136,30 @@ describe.skipIf(!browserAvailable())('the backups and jobs screens', { timeout: 
     expect(await count(rpc, connectionId, 'SELECT count(*) FROM tags')).toBe(2);
   });
 
+  it('restores into another connection of the same engine, named in the confirmation', async () => {
+    const copyPath = join(dir, 'shop-copy.db');
+    new Database(copyPath).close();
+    const copyId = (await rpc.call('connection.create', { config: { name: 'Shop copy', type: 'sqlite', database: copyPath } })).id;
+    // The connection was made over RPC; the page lists connections when it loads.
+    await page.reload();
+    await page.getByRole('option', { name: /Shop SQLite/ }).getByRole('button').first().click();
+    await page.getByRole('button', { name: 'Backups', exact: true }).click();
+    const view = page.getByRole('region', { name: 'Backups' });
+    const [backup] = await rpc.call('backup.list', { connectionId });
+    await view.getByRole('button', { name: `Restore backup ${backup!.id}` }).click();
+    const dialog = page.getByRole('dialog', { name: 'Restore backup' });
+    expect(await dialog.getByTestId('restore-target-connection').textContent()).toBe('Shop');
+    await dialog.getByRole('combobox', { name: 'Target connection' }).selectOption({ label: `Shop copy — ${copyPath}` });
+    expect(await dialog.getByTestId('restore-target-connection').textContent()).toBe('Shop copy');
+    expect(await dialog.getByTestId('restore-target-database').textContent()).toBe(copyPath);
+    await dialog.getByRole('button', { name: 'Restore into Shop copy' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(async () => (await rpc.call('job.list', { status: 'success' })).filter((j) => j.kind === 'restore').length, { timeout: 30_000 }).toBe(2);
+    expect(await count(rpc, copyId, 'SELECT count(*) FROM items')).toBe(ROWS);
+    // The source was left alone.
+    expect(await count(rpc, connectionId, 'SELECT count(*) FROM items')).toBe(ROWS);
+  });
+
   it('backs up chosen tables, then deletes that backup after a confirmation', async () => {
     const view = page.getByRole('region', { name: 'Backups' });
     const form = view.getByRole('group', { name: 'New backup' });
@@ -200,7 +224,7 @@ describe.skipIf(!browserAvailable())('the backups and jobs screens', { timeout: 
       await runningRow.locator('.status-badge.running').waitFor();
       // The earlier SQLite jobs are there with their final status.
       expect(await table.locator('.status-badge.success').count()).toBeGreaterThanOrEqual(3);
-      expect(await table.getByRole('row').filter({ hasText: 'restore' }).count()).toBe(1);
+      expect(await table.getByRole('row').filter({ hasText: 'restore' }).count()).toBe(2);
       // Its duration counts up while it runs.
       const durationCell = runningRow.locator('td.num');
       const first = await durationCell.textContent();
