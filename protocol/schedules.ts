@@ -21,6 +21,13 @@ export interface Schedule {
   createdAt: string;
 }
 
+export interface SchedulePreview {
+  /** The zone the runs were computed in (the machine's when none was given). */
+  timezone: string;
+  /** The next runs after now, ISO-8601 UTC. */
+  runs: string[];
+}
+
 const id = z.string().min(1).max(200);
 const cron = z.string().min(1).max(200);
 const timezone = z.string().min(1).max(100);
@@ -56,4 +63,10 @@ export const scheduleMethods = {
     ['id', 'patch'],
   ),
   delete: defineMethod<Record<string, never>>()('schedule.delete', z.object({ id }), ['id']),
+  /** Checks a cron expression and time zone without saving anything, and lists the next runs (for an editor). */
+  preview: defineMethod<SchedulePreview>()(
+    'schedule.preview',
+    z.object({ cron, timezone: timezone.optional(), count: z.number().int().min(1).max(50).optional() }),
+    ['cron', 'timezone', 'count'],
+  ),
 };

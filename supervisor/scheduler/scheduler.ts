@@ -67,6 +67,11 @@ export class Scheduler {
     return { ...schedule, upcoming };
   }
 
+  /** The next `count` runs of a pattern in a zone, from now (schedule.preview); throws INVALID_PARAMS like parseCron. */
+  preview(cron: string, timezone: string, count: number): string[] {
+    return parseCron(cron, timezone).upcoming(this.#now(), count).map((d) => d.toISOString());
+  }
+
   /** The first run of a new or changed schedule. */
   firstRun(cron: string, timezone: string): string | null {
     return parseCron(cron, timezone).nextAfter(this.#now())?.toISOString() ?? null;

@@ -1,4 +1,4 @@
-/** schedule.create / list / update / delete. A cron pattern or time zone that does not parse is INVALID_PARAMS. */
+/** schedule.create / list / update / delete / preview. A cron pattern or time zone that does not parse is INVALID_PARAMS. */
 import { BridgeError } from '../../../protocol/index.js';
 import { engineOf } from '../../jobs/task-connection.js';
 import { defaultTimezone, parseCron } from '../../scheduler/cron.js';
@@ -6,6 +6,9 @@ import type { Scheduler } from '../../scheduler/scheduler.js';
 import type { SchedulesRepo } from '../../scheduler/schedules-repo.js';
 import type { ConnectionsRepo } from '../../store/connections-repo.js';
 import type { HandlerTable } from '../router.js';
+
+/** As many runs as a saved schedule lists in `upcoming`. */
+const UPCOMING_PREVIEW = 5;
 
 export function scheduleHandlers(deps: { repo: ConnectionsRepo; schedules: SchedulesRepo; scheduler: Scheduler }): HandlerTable {
   return {
@@ -48,6 +51,11 @@ export function scheduleHandlers(deps: { repo: ConnectionsRepo; schedules: Sched
       const updated = deps.schedules.update(id, next);
       deps.scheduler.tick();
       return deps.scheduler.view(updated);
+    },
+
+    'schedule.preview': ({ cron, timezone, count }) => {
+      const zone = timezone ?? defaultTimezone();
+      return { timezone: zone, runs: deps.scheduler.preview(cron, zone, count ?? UPCOMING_PREVIEW) };
     },
 
     'schedule.delete': ({ id }) => {

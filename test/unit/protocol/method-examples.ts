@@ -37,6 +37,7 @@ export const VALID_PARAMS: Record<MethodName, Record<string, unknown>> = {
   'schedule.list': { connectionId: 'c_1' },
   'schedule.update': { id: 'sch_1', patch: { enabled: false, cron: '30 2 * * 1-5' } },
   'schedule.delete': { id: 'sch_1' },
+  'schedule.preview': { cron: '30 2 * * 1-5', timezone: 'Europe/Berlin', count: 5 },
   'secret.store': { key: 'app/github-token', value: 'ghp_example' },
   'secret.get': { key: 'app/github-token' },
   'secret.delete': { key: 'app/github-token' },

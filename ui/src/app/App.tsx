@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { HistoryEntry } from '../../../protocol/history.js';
 import type { SavedChart } from '../../../protocol/charts.js';
+import { BackupsView } from '../backups/BackupsView.js';
 import { useLinkState } from '../bridge/bridge.js';
 import { chartStateOf } from '../charts/chart-state.js';
 import { SavedChartsDialog } from '../charts/SavedChartsDialog.js';
@@ -13,6 +14,7 @@ import { connectionById, useConnections } from '../connections/connections-store
 import { DiagramScreen } from '../diagram/DiagramScreen.js';
 import { runActiveTab } from '../editor/run-commands.js';
 import { HistoryDialog } from '../history/HistoryDialog.js';
+import { JobsView } from '../jobs/JobsView.js';
 import { SchemaBrowser } from '../schema/SchemaBrowser.js';
 import { LostBanner, TokenPage } from './LinkScreens.js';
 import { QueryWorkspace } from './QueryWorkspace.js';
@@ -29,6 +31,9 @@ export function App() {
   useConnections();
   const tab = tabs.find((t) => t.id === activeId)!;
   const [dialog, setDialog] = useState<'history' | 'shortcuts' | 'charts' | null>(null);
+  // The main area: the query tabs (or a schema's ER diagram over them), the backups screen of the active tab's
+  // connection, or the jobs list.
+  const [view, setView] = useState<'query' | 'backups' | 'jobs'>('query');
   const [diagram, setDiagram] = useState<{ connectionId: string; schema: string } | null>(null);
 
   useEffect(() => {
@@ -66,6 +71,7 @@ export function App() {
     const tab = newTab(connectionId, sql, title);
     openTab(tab);
     setDiagram(null);
+    setView('query');
     // The editor takes the new tab's state on the next render; run after it.
     if (run) requestAnimationFrame(() => requestAnimationFrame(() => void runActiveTab('all')));
     return tab.id;
@@ -87,6 +93,11 @@ export function App() {
         </div>
         <TabsBar />
         <div className="header-actions">
+          {(['query', 'backups', 'jobs'] as const).map((v) => (
+            <button key={v} type="button" className={view === v ? 'ghost view-active' : 'ghost'} aria-pressed={view === v} onClick={() => setView(v)}>
+              {{ query: 'Query', backups: 'Backups', jobs: 'Jobs' }[v]}
+            </button>
+          ))}
           <button type="button" className="ghost" onClick={() => setDialog('history')} title="Query history (Alt+H)">
             History
           </button>
@@ -109,11 +120,15 @@ export function App() {
           <SchemaBrowser
             connection={connectionById(tab.connectionId)}
             onOpenTable={(sql, title) => openQuery(sql, title, tab.connectionId, true)}
-            onOpenDiagram={(schema) => tab.connectionId && setDiagram({ connectionId: tab.connectionId, schema })}
+            onOpenDiagram={(schema) => {
+              if (!tab.connectionId) return;
+              setDiagram({ connectionId: tab.connectionId, schema });
+              setView('query');
+            }}
           />
         </aside>
-        <main className="main">
-          {diagram && diagramConnection ? (
+        {view === 'query' && diagram && diagramConnection && (
+          <main className="main">
             <DiagramScreen
               key={`${diagram.connectionId}:${diagram.schema}`}
               connection={diagramConnection}
@@ -121,10 +136,22 @@ export function App() {
               onOpenTable={(sql, title) => openQuery(sql, title, diagram.connectionId, true)}
               onClose={() => setDiagram(null)}
             />
-          ) : (
-            <QueryWorkspace />
-          )}
+          </main>
+        )}
+        {/* The query workspace stays mounted (hidden) so its editors and results survive a visit to another view. */}
+        <main className="main" style={view === 'query' && !(diagram && diagramConnection) ? undefined : { display: 'none' }}>
+          <QueryWorkspace />
         </main>
+        {view === 'backups' && (
+          <main className="main">
+            <BackupsView connectionId={tab.connectionId} />
+          </main>
+        )}
+        {view === 'jobs' && (
+          <main className="main">
+            <JobsView />
+          </main>
+        )}
       </div>
       {dialog === 'history' && (
         <HistoryDialog
