@@ -7,13 +7,18 @@
  *   (PerformanceObserver 'longtask') and the longest gap between animation frames while the grid is scrolled every
  *   100 ms, the time until the last row is shown (count final, grid scrolled to the end, row 1,000,000 in the DOM),
  *   against a bare WebSocket client (scripts/bench/rpc-client.ts) running the same query with the same options;
- * - the page's JS heap (CDP Runtime.getHeapUsage) after the 1M rows are in, and after a forced GC.
+ * - the page's JS heap (CDP Runtime.getHeapUsage) after the 1M rows are in, and after a forced GC; and the same for
+ *   the page's bridge worker (ui/src/bridge/bridge-socket.worker.ts), which holds the grid's rows.
  *
- *   node dist/scripts/bench/ui-perf.js [--rows N] [--reps N]
+ * With `--profile FILE` the page's main thread is CPU-profiled (CDP Profiler) over the first 1M-row run; the profile
+ * is written to FILE (open it in Chrome DevTools) and its largest self times are printed.
+ *
+ *   node dist/scripts/bench/ui-perf.js [--rows N] [--reps N] [--profile FILE]
  */
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { startBridge } from './bridge-process.js';
 import { postgresTarget } from './datasets.js';
 import { RpcClient } from './rpc-client.js';
@@ -31,7 +36,7 @@ declare const window: unknown;
 declare const localStorage: { setItem(key: string, value: string): void };
 declare function requestAnimationFrame(callback: () => void): number;
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, reps: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, reps: { type: 'string', default: '3' }, profile: { type: 'string' } } });
 const ROWS = Number(values.rows);
 const REPS = Number(values.reps);
 const BIG_SQL = postgresTarget().streamingQuery(ROWS);
@@ -119,7 +124,8 @@ function streamIntoGrid(page: Page, rows: number): Promise<StreamFigures> {
             const grid = document.querySelector('.grid')!;
             grid.scrollTop = grid.scrollHeight;
           }
-          if (doneAt && document.querySelector(`.grid-row[aria-rowindex="${expected + 1}"]`)) {
+          // The last row counts as visible once its first cell shows its value (g = its row number).
+          if (doneAt && document.querySelector(`.grid-row[aria-rowindex="${expected + 1}"] .grid-cell`)?.textContent === String(expected)) {
             const tasks = w.__longtasks.filter((t) => t.start >= clicked);
             resolve({
               lastRowMs: now - clicked,
@@ -137,6 +143,52 @@ function streamIntoGrid(page: Page, rows: number): Promise<StreamFigures> {
       }),
     rows,
   );
+}
+
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Self time per function (top 15) and the share of idle, GC and native '(program)' time. */
+function printProfileSummary(profile: CpuProfile): void {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const frame = byId.get(id)!.callFrame;
+    const file = frame.url.slice(frame.url.lastIndexOf('/') + 1);
+    const name = `${frame.functionName || '(anonymous)'}${file ? ` ${file}:${frame.lineNumber + 1}` : ''}`;
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    total += ms;
+    self.set(name, (self.get(name) ?? 0) + ms);
+  });
+  console.log(`CPU profile of the page's main thread over the first run: ${Math.round(total)} ms sampled; largest self times:`);
+  for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${Math.round(ms).toString().padStart(6)} ms  ${name}`);
+}
+
+/** The bridge worker's heap, through a browser-level CDP session attached to the worker target. */
+async function workerHeapUsage(browser: Browser): Promise<{ usedSize: number; totalSize: number } | undefined> {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: Array<{ targetId: string; type: string }> };
+    const worker = targetInfos.find((t) => t.type === 'worker');
+    if (!worker) return undefined;
+    const { sessionId } = (await cdp.send('Target.attachToTarget', { targetId: worker.targetId, flatten: false })) as { sessionId: string };
+    const answer = new Promise<{ usedSize: number; totalSize: number }>((resolve) => {
+      cdp.on('Target.receivedMessageFromTarget', (event: { sessionId: string; message: string }) => {
+        const message = JSON.parse(event.message) as { id?: number; result?: { usedSize: number; totalSize: number } };
+        if (event.sessionId === sessionId && message.id === 1 && message.result) resolve(message.result);
+      });
+    });
+    await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: 1, method: 'Runtime.getHeapUsage' }) });
+    return await Promise.race([answer, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 5_000))]);
+  } catch {
+    return undefined;
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
 }
 
 async function main(): Promise<void> {
@@ -173,10 +225,24 @@ async function main(): Promise<void> {
     await openTab(page, bridge.uiUrl!, pg.id, BIG_SQL);
     const cdp = await context.newCDPSession(page);
     const streams: StreamFigures[] = [];
-    for (let i = 0; i < REPS; i++) streams.push(await streamIntoGrid(page, ROWS));
+    for (let i = 0; i < REPS; i++) {
+      const profiling = i === 0 && values.profile !== undefined;
+      if (profiling) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+        await cdp.send('Profiler.start');
+      }
+      streams.push(await streamIntoGrid(page, ROWS));
+      if (profiling) {
+        const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
+        writeFileSync(values.profile!, JSON.stringify(profile));
+        printProfileSummary(profile);
+      }
+    }
     const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
     await cdp.send('HeapProfiler.collectGarbage');
     const heapAfterGc = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
+    const workerHeap = await workerHeapUsage(browser);
 
     const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
     const lastUi = median(streams.map((s) => s.lastRowMs));
@@ -191,7 +257,8 @@ async function main(): Promise<void> {
     console.log(`| long tasks during the runs (count per run) | ${streams.map((s) => s.longTasks).join(', ')} | |`);
     console.log(`| longest main-thread task during the runs | ${round(Math.max(...streams.map((s) => s.maxLongTaskMs)))} ms | ≤ 100 ms (target 50) |`);
     console.log(`| longest gap between animation frames while scrolling every 100 ms (scrolls per run: ${streams.map((s) => s.scrolls).join(', ')}) | ${round(Math.max(...streams.map((s) => s.maxFrameGapMs)))} ms | |`);
-    console.log(`| JS heap after ${ROWS.toLocaleString('en-US')} rows in the grid: used / total; used after GC | ${mb(heap.usedSize)} / ${mb(heap.totalSize)}; ${mb(heapAfterGc.usedSize)} | |`);
+    console.log(`| page JS heap after ${ROWS.toLocaleString('en-US')} rows in the grid: used / total; used after GC | ${mb(heap.usedSize)} / ${mb(heap.totalSize)}; ${mb(heapAfterGc.usedSize)} | |`);
+    console.log(`| bridge worker JS heap (holds the rows): used / total${workerHeap ? '' : ' (no worker found)'} | ${workerHeap ? `${mb(workerHeap.usedSize)} / ${mb(workerHeap.totalSize)}` : '—'} | |`);
     rpc.close();
   } finally {
     await browser.close();

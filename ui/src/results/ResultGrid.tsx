@@ -47,8 +47,9 @@ export function ResultGrid(props: { set: ResultSet; version: number; onCopied?: 
   function onKeyDown(event: KeyboardEvent) {
     if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'c' && range) {
       event.preventDefault();
-      const tsv = selectionToTsv(set, range);
-      void navigator.clipboard?.writeText(tsv).then(
+      void selectionToTsv(set, range)
+        .then((tsv) => navigator.clipboard.writeText(tsv))
+        .then(
         () => props.onCopied?.(`${range.bottom - range.top + 1} row(s) copied`),
         () => props.onCopied?.('Copy failed: the browser refused clipboard access'),
       );
@@ -70,8 +71,9 @@ export function ResultGrid(props: { set: ResultSet; version: number; onCopied?: 
 
   const rows = [];
   for (let r = win.first; r <= win.last; r++) {
+    // A row not on the page yet is being fetched from the bridge worker; the grid renders again when it arrives.
     const values = set.row(r);
-    if (!values) break;
+    if (!values) continue;
     rows.push(
       <div className="grid-row" role="row" aria-rowindex={r + 2} key={r} style={{ top: win.top + (r - win.first) * ROW_HEIGHT, width: totalWidth }}>
         <div className="grid-rownum" role="rowheader" style={{ width: ROW_NUMBER_WIDTH }} onMouseDown={(e) => onCellMouseDown(e, r, -1)}>

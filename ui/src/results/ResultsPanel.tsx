@@ -49,10 +49,10 @@ function RunView({ result, session }: { result: RunResult; session: QuerySession
         {note && <span className="muted" role="status">{note}</span>}
         {set && set.columns.length > 0 && (
           <>
-            <button type="button" className="small" onClick={() => download(toCsvBlob(set), 'result.csv')}>
+            <button type="button" className="small" onClick={() => void toCsvBlob(set).then((blob) => download(blob, 'result.csv'))}>
               Export CSV
             </button>
-            <button type="button" className="small" onClick={() => download(toJsonBlob(set), 'result.json')}>
+            <button type="button" className="small" onClick={() => void toJsonBlob(set).then((blob) => download(blob, 'result.json'))}>
               Export JSON
             </button>
           </>

@@ -5,13 +5,19 @@
  */
 import type { BridgeErrorShape } from '../../../protocol/errors.js';
 import type { ColumnMeta, QueryDoneEvent, RunStatus } from '../../../protocol/query.js';
+import { rowsFromWorker } from '../bridge/worker-link.js';
 import { ResultSet, type Row } from './result-set.js';
 
 export type RunPhase = 'starting' | 'running' | RunStatus;
 
 export interface Batch {
+  sessionId?: string;
+  runId?: string;
   resultSetIndex: number;
+  /** All of the batch's rows — or, when `batchRows` is given, only the head the worker let through (worker-messages.ts). */
   rows: readonly unknown[];
+  /** Set when the batch's rows are kept in the bridge worker: how many it had. */
+  batchRows?: number;
   columns: ColumnMeta[];
   complete: boolean;
   cursorToken?: string;
@@ -51,16 +57,23 @@ export class RunResult {
   }
 
   addBatch(batch: Batch): void {
-    const set = (this.sets[batch.resultSetIndex] ??= new ResultSet());
+    const set = (this.sets[batch.resultSetIndex] ??= this.#newSet(batch));
     if (set.columns.length === 0 && batch.columns.length > 0) set.columns = batch.columns;
     if (batch.rowsAffected !== undefined) set.rowsAffected = batch.rowsAffected;
-    if (batch.rows.length > 0) {
-      set.append(batch.rows as Row[]);
-      this.firstRowsAt ??= performance.now();
-    }
+    if (batch.batchRows !== undefined) set.appendKept(batch.rows as Row[], batch.batchRows);
+    else set.append(batch.rows as Row[]);
+    if ((batch.batchRows ?? batch.rows.length) > 0) this.firstRowsAt ??= performance.now();
     this.cursorToken = batch.cursorToken;
     if (this.phase === 'starting') this.phase = 'running';
     this.changed();
+  }
+
+  #newSet(batch: Batch): ResultSet {
+    const { sessionId, runId, resultSetIndex } = batch;
+    const kept = batch.batchRows !== undefined && sessionId !== undefined && runId !== undefined;
+    const set = new ResultSet(kept ? (from, to) => rowsFromWorker({ sessionId, runId, resultSetIndex }, from, to) : undefined);
+    set.onRowsArrived = () => this.changed();
+    return set;
   }
 
   fail(error: BridgeErrorShape): void {
