@@ -13,7 +13,11 @@
  * With `--profile FILE` the page's main thread is CPU-profiled (CDP Profiler) over the first 1M-row run; the profile
  * is written to FILE (open it in Chrome DevTools) and its largest self times are printed.
  *
- *   node dist/scripts/bench/ui-perf.js [--rows N] [--reps N] [--profile FILE]
+ * With `--trace` the first 1M-row run is also traced (CDP Tracing, category `toplevel`): every main-thread task with
+ * its wall time and its thread CPU time. On a loaded machine a long task's wall time is mostly the renderer waiting
+ * for a core; its CPU time is the page's own work, whatever the load.
+ *
+ *   node dist/scripts/bench/ui-perf.js [--rows N] [--reps N] [--profile FILE] [--trace]
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -36,7 +40,7 @@ declare const window: unknown;
 declare const localStorage: { setItem(key: string, value: string): void };
 declare function requestAnimationFrame(callback: () => void): number;
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, reps: { type: 'string', default: '3' }, profile: { type: 'string' } } });
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, reps: { type: 'string', default: '3' }, profile: { type: 'string' }, trace: { type: 'boolean', default: false } } });
 const ROWS = Number(values.rows);
 const REPS = Number(values.reps);
 const BIG_SQL = postgresTarget().streamingQuery(ROWS);
@@ -145,6 +149,38 @@ function streamIntoGrid(page: Page, rows: number): Promise<StreamFigures> {
   );
 }
 
+interface TraceFigures {
+  tasks: number;
+  overWall: number;
+  overCpu: number;
+  maxWallMs: number;
+  maxCpuMs: number;
+  cpuMs: number;
+  runMs: number;
+}
+
+/** The renderer main thread's tasks (RunTask: `dur` wall, `tdur` thread CPU time, µs) in the traced run's window. */
+function summarizeTrace(buffer: Buffer, run: StreamFigures): TraceFigures {
+  type TraceEvent = { ph: string; name: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: { name?: string } };
+  const { traceEvents } = JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] };
+  const main = traceEvents.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const tasks = traceEvents.filter((e) => e.ph === 'X' && e.name === 'RunTask' && main && e.pid === main.pid && e.tid === main.tid);
+  // The run's window: the last lastRowMs of the trace (the trace stops right after the run).
+  const end = Math.max(...tasks.map((e) => e.ts + (e.dur ?? 0)));
+  const inRun = tasks.filter((e) => e.ts >= end - run.lastRowMs * 1000);
+  const wall = inRun.map((e) => (e.dur ?? 0) / 1000);
+  const cpu = inRun.map((e) => (e.tdur ?? 0) / 1000);
+  return {
+    tasks: inRun.length,
+    overWall: wall.filter((ms) => ms > 50).length,
+    overCpu: cpu.filter((ms) => ms > 50).length,
+    maxWallMs: Math.max(0, ...wall),
+    maxCpuMs: Math.max(0, ...cpu),
+    cpuMs: cpu.reduce((a, b) => a + b, 0),
+    runMs: run.lastRowMs,
+  };
+}
+
 interface CpuProfile {
   nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
   samples: number[];
@@ -225,6 +261,7 @@ async function main(): Promise<void> {
     await openTab(page, bridge.uiUrl!, pg.id, BIG_SQL);
     const cdp = await context.newCDPSession(page);
     const streams: StreamFigures[] = [];
+    let mainThreadTasks: TraceFigures | undefined;
     for (let i = 0; i < REPS; i++) {
       const profiling = i === 0 && values.profile !== undefined;
       if (profiling) {
@@ -232,7 +269,10 @@ async function main(): Promise<void> {
         await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
         await cdp.send('Profiler.start');
       }
+      const tracing = i === 0 && values.trace === true;
+      if (tracing) await browser.startTracing(page, { categories: ['toplevel'] });
       streams.push(await streamIntoGrid(page, ROWS));
+      if (tracing) mainThreadTasks = summarizeTrace(await browser.stopTracing(), streams[0]);
       if (profiling) {
         const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
         writeFileSync(values.profile!, JSON.stringify(profile));
@@ -259,6 +299,12 @@ async function main(): Promise<void> {
     console.log(`| longest gap between animation frames while scrolling every 100 ms (scrolls per run: ${streams.map((s) => s.scrolls).join(', ')}) | ${round(Math.max(...streams.map((s) => s.maxFrameGapMs)))} ms | |`);
     console.log(`| page JS heap after ${ROWS.toLocaleString('en-US')} rows in the grid: used / total; used after GC | ${mb(heap.usedSize)} / ${mb(heap.totalSize)}; ${mb(heapAfterGc.usedSize)} | |`);
     console.log(`| bridge worker JS heap (holds the rows): used / total${workerHeap ? '' : ' (no worker found)'} | ${workerHeap ? `${mb(workerHeap.usedSize)} / ${mb(workerHeap.totalSize)}` : '—'} | |`);
+    if (mainThreadTasks) {
+      const t = mainThreadTasks;
+      console.log(`| traced run: main-thread tasks during the run, over 50 ms by wall time / by CPU time | ${t.overWall} / ${t.overCpu} (of ${t.tasks}) | |`);
+      console.log(`| traced run: longest main-thread task, wall time / CPU time | ${round(t.maxWallMs)} ms / ${round(t.maxCpuMs)} ms | ≤ 100 ms (target 50) |`);
+      console.log(`| traced run: main-thread CPU time in tasks / the run's wall time | ${round(t.cpuMs)} ms / ${round(t.runMs)} ms | |`);
+    }
     rpc.close();
   } finally {
     await browser.close();
