@@ -1,7 +1,8 @@
 /**
  * The result grid's everyday tools, in Chromium on the bundled sample (SQLite): the row limit pauses a page-mode run
  * and "Load more" pulls the next rows (query.fetchMore); several result sets become sub-tabs; cells and rows copy as
- * TSV; the shown result exports as CSV and JSON. And the connection list's duplicate, edit and delete (confirmed).
+ * TSV; the shown result exports as CSV and JSON — also the rows only the bridge worker holds. And the connection
+ * list's duplicate, edit and delete (confirmed).
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -40,6 +41,10 @@ describe.skipIf(!browserAvailable())('the result grid and the connection list', 
     await page.getByRole('button', { name: 'Load more' }).click();
     await status.getByText(/^2,000 rows loaded — paused at the row limit/).waitFor();
     await screenshot(page, 'load-more');
+    // Past its first rows the page holds only a count: scrolled to the end, the grid fetches the rows it shows from the
+    // bridge worker, including those of the fetchMore answer.
+    await page.locator('.grid').evaluate((grid) => (grid.scrollTop = grid.scrollHeight));
+    await page.locator('.grid-row[aria-rowindex="2001"] .grid-cell').first().getByText('2000', { exact: true }).waitFor();
     // A new run replaces the paused one (the session cancels it first).
     await setEditorText(page, 'select 1 as one');
     await page.keyboard.press('ControlOrMeta+Enter');
@@ -87,6 +92,29 @@ describe.skipIf(!browserAvailable())('the result grid and the connection list', 
     const parsed = JSON.parse(readFileSync((await json.path())!, 'utf8')) as Array<Record<string, unknown>>;
     expect(parsed.map((r) => r.id)).toEqual(['1', '2', '3']);
     expect(Object.keys(parsed[0])).toEqual(['id', 'status', 'note']);
+  });
+
+  it('copies and exports rows that only the bridge worker holds', async () => {
+    await page.getByLabel('Row limit').selectOption('10000');
+    await setEditorText(page, 'select id from orders order by id limit 1000');
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await page.getByTestId('run-status').getByText(/^1,000 rows in/).waitFor();
+    await page.locator('.grid').evaluate((grid) => (grid.scrollTop = grid.scrollHeight));
+    const rowNumber = (row: number) => page.locator(`.grid-row[aria-rowindex="${row + 1}"] .grid-rownum`);
+    await page.locator('.grid-row[aria-rowindex="1001"] .grid-cell').getByText('1000', { exact: true }).waitFor();
+    await rowNumber(998).click();
+    await rowNumber(1000).click({ modifiers: ['Shift'] });
+    await page.keyboard.press('ControlOrMeta+c');
+    await page.getByText('3 row(s) copied').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('id\n998\n999\n1000');
+
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const lines = readFileSync((await csv.path())!, 'utf8').split('\r\n');
+    expect(lines).toHaveLength(1002);
+    expect(lines.slice(-3)).toEqual(['999', '1000', '']);
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
+    const parsed = JSON.parse(readFileSync((await json.path())!, 'utf8')) as Array<Record<string, unknown>>;
+    expect(parsed.map((r) => Number(r.id))).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
   });
 
   it('duplicates, edits and deletes a connection (after a confirmation)', async () => {

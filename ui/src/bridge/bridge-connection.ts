@@ -6,6 +6,7 @@
 import { BridgeClient } from '../../../protocol/client.js';
 import { Store } from './store.js';
 import { forgetToken } from './token.js';
+import { WorkerSocket } from './worker-link.js';
 
 export type LinkState =
   /** First connection attempt in progress. */
@@ -23,7 +24,7 @@ const RETRY_MS = [250, 500, 1000, 2000, 3000];
 export class BridgeConnection {
   readonly client: BridgeClient;
   readonly state = new Store<LinkState>({ kind: 'connecting' });
-  #socket: WebSocket | null = null;
+  #socket: WorkerSocket | null = null;
   #epoch = 0;
   #attempt = 0;
   #everOpened = false;
@@ -34,7 +35,7 @@ export class BridgeConnection {
     private readonly rpcUrl: string = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/rpc`,
   ) {
     this.client = new BridgeClient((text) => {
-      if (this.#socket?.readyState !== WebSocket.OPEN) throw new Error('Not connected to the bridge');
+      if (this.#socket?.readyState !== WorkerSocket.OPEN) throw new Error('Not connected to the bridge');
       this.#socket.send(text);
     });
   }
@@ -54,7 +55,8 @@ export class BridgeConnection {
   }
 
   #open(): void {
-    const socket = new WebSocket(`${this.rpcUrl}?token=${encodeURIComponent(this.token ?? '')}`);
+    // The socket itself lives in the bridge worker, off the main thread (worker-link.ts).
+    const socket = new WorkerSocket(`${this.rpcUrl}?token=${encodeURIComponent(this.token ?? '')}`);
     this.#socket = socket;
     let opened = false;
     socket.onopen = () => {
@@ -64,7 +66,7 @@ export class BridgeConnection {
       this.state.set({ kind: 'open', epoch: ++this.#epoch });
     };
     socket.onmessage = (event) => {
-      if (typeof event.data === 'string') this.client.receive(event.data);
+      this.client.receive(event.data);
     };
     socket.onclose = () => {
       if (this.#socket !== socket) return;

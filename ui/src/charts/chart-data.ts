@@ -50,8 +50,11 @@ export function columnKind(set: ResultSet, index: number): AxisKind {
   let seen = 0;
   let numbers = 0;
   let dates = 0;
+  // Only the rows the page already holds (a streamed set keeps its first rows here: result-set.ts); enough to judge.
   for (let i = 0; i < set.rowCount && seen < 50; i++) {
-    const value = set.row(i)![index];
+    const row = set.row(i);
+    if (!row) break;
+    const value = row[index];
     if (value === null || value === undefined) continue;
     seen++;
     if (toNumber(value) !== null) numbers++;
@@ -119,9 +122,10 @@ export async function prepareChart(set: ResultSet, spec: ChartSpec, signal?: Abo
 
   for (let from = 0; from < set.rowCount; from += SLICE) {
     if (signal?.aborted) throw new DOMException('Chart preparation superseded', 'AbortError');
-    const to = Math.min(set.rowCount, from + SLICE);
-    for (let r = from; r < to; r++) {
-      const row = set.row(r)!;
+    // A slice at a time, wherever the rows are kept (the bridge worker holds a streamed set's rows: result-set.ts).
+    const slice = await set.read(from, Math.min(set.rowCount, from + SLICE));
+    const to = from + slice.length;
+    for (const row of slice) {
       const group = groupIndex >= 0 ? cellText(row[groupIndex]) : null;
       let x: number | null = null;
       let category = '';
@@ -173,6 +177,7 @@ export async function prepareChart(set: ResultSet, spec: ChartSpec, signal?: Abo
         values++;
       }
     }
+    if (slice.length === 0) break;
     if (to < set.rowCount) await yieldToBrowser();
   }
 

@@ -1,12 +1,14 @@
 /**
  * A tab's query session (docs/api.md "query.createSession"): created on first run, recreated when the tab's
  * connection changes or the bridge link was re-established (sessions die with their socket). It owns the tab's
- * current RunResult and feeds it the run's events, and in page mode pulls pages until the row limit.
+ * current RunResult and feeds it the run's events, and in page mode pulls pages until the row limit. Its rows stay in
+ * the bridge worker (keepRowsInWorker): its batches reach the page with only their head rows and a count.
  */
 import type { QueryResultEvent } from '../../../protocol/query.js';
 import { BridgeError, type BridgeErrorShape } from '../../../protocol/errors.js';
 import { bridge, currentEpoch } from '../bridge/bridge.js';
 import { Store } from '../bridge/store.js';
+import { keepRowsInWorker } from '../bridge/worker-link.js';
 import { RunResult, type Batch } from '../results/run-result.js';
 import { resultSettings } from '../results/settings.js';
 
@@ -85,6 +87,7 @@ export class QuerySession {
     this.#sessionId = undefined;
     if (sessionId === undefined) return;
     sessionsById.delete(sessionId);
+    keepRowsInWorker(sessionId, false);
     if (this.#epoch === currentEpoch()) await bridge.client.call('query.closeSession', { sessionId }).catch(() => undefined);
   }
 
@@ -109,6 +112,8 @@ export class QuerySession {
     if (this.#sessionId !== undefined && this.#epoch === epoch && this.#connectionId === connectionId) return this.#sessionId;
     await this.close();
     const { sessionId } = await bridge.client.call('query.createSession', { connectionId });
+    // Before any run is sent: the worker must know to keep this session's rows from its first batch on.
+    keepRowsInWorker(sessionId, true);
     this.#sessionId = sessionId;
     this.#epoch = epoch;
     this.#connectionId = connectionId;

@@ -6,6 +6,7 @@ import { activeTab } from '../app/tabs-store.js';
 import { sessionFor } from '../app/tab-runtime.js';
 import { connectionById } from '../connections/connections-store.js';
 import { markErrorAt } from './error-mark.js';
+import { errorOffsetInEditor } from './error-position.js';
 import { editorHandle } from './SqlEditor.js';
 import { statementAt, wholeDocument, type SqlSpan } from './statements.js';
 
@@ -29,10 +30,10 @@ export async function runActiveTab(scope: RunScope): Promise<void> {
   const result = session.current.get();
   if (!result) return;
   const off = result.subscribe(() => {
-    const position = result.error?.details?.position;
-    if (typeof position === 'number' && editorHandle.view && activeTab().id === tab.id) {
+    const offset = errorOffsetInEditor(result.error?.details, { sql: result.sql, sqlOffset: result.sqlOffset, dialect: engine ?? 'postgres' });
+    if (offset !== undefined && editorHandle.view && activeTab().id === tab.id) {
       off();
-      markErrorAt(editorHandle.view, result.sqlOffset + position - 1);
+      markErrorAt(editorHandle.view, offset);
     } else if (!result.running) off();
   });
   result.changed();

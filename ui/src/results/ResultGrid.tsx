@@ -3,11 +3,11 @@
  * store. Column types show in the header, NULL is styled apart from an empty string, the row count can grow while
  * the user scrolls. Click/shift-click select cells, a row number selects rows, Ctrl/Cmd+C copies them as TSV.
  */
-import { useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { memo, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { CellValue } from '../../../protocol/query.js';
-import { columnWidths, HEADER_HEIGHT, ROW_HEIGHT, ROW_NUMBER_WIDTH, rowWindow } from './grid-geometry.js';
-import { inRange, rangeOf, selectionToTsv, type Selection } from './grid-selection.js';
-import { cellText, type ResultSet } from './result-set.js';
+import { columnWidths, HEADER_HEIGHT, OVERSCAN, ROW_HEIGHT, ROW_NUMBER_WIDTH, rowWindow } from './grid-geometry.js';
+import { rangeOf, selectionToTsv, type Selection } from './grid-selection.js';
+import { cellText, type ResultSet, type Row } from './result-set.js';
 
 export function ResultGrid(props: { set: ResultSet; version: number; onCopied?: (what: string) => void }) {
   const { set } = props;
@@ -47,8 +47,9 @@ export function ResultGrid(props: { set: ResultSet; version: number; onCopied?: 
   function onKeyDown(event: KeyboardEvent) {
     if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'c' && range) {
       event.preventDefault();
-      const tsv = selectionToTsv(set, range);
-      void navigator.clipboard?.writeText(tsv).then(
+      void selectionToTsv(set, range)
+        .then((tsv) => navigator.clipboard.writeText(tsv))
+        .then(
         () => props.onCopied?.(`${range.bottom - range.top + 1} row(s) copied`),
         () => props.onCopied?.('Copy failed: the browser refused clipboard access'),
       );
@@ -68,20 +69,36 @@ export function ResultGrid(props: { set: ResultSet; version: number; onCopied?: 
     else if (y + ROW_HEIGHT > element.scrollTop + viewport) element.scrollTop = y + ROW_HEIGHT - viewport;
   }
 
+  // Rows are keyed by slot (index modulo the window's capacity), so scrolling reuses the row elements that leave
+  // the window for those that enter it, and a row whose props did not change (a frame where only the count grew)
+  // is skipped by memo: while a million rows stream in, a frame costs the few rows that changed, not the window.
+  const capacity = Math.ceil(viewport / ROW_HEIGHT) + 3 + 2 * OVERSCAN;
   const rows = [];
   for (let r = win.first; r <= win.last; r++) {
+    // A row not on the page yet is being fetched from the bridge worker; the grid renders again when it arrives.
     const values = set.row(r);
-    if (!values) break;
+    if (!values) continue;
+    const selected = range !== null && r >= range.top && r <= range.bottom;
     rows.push(
-      <div className="grid-row" role="row" aria-rowindex={r + 2} key={r} style={{ top: win.top + (r - win.first) * ROW_HEIGHT, width: totalWidth }}>
-        <div className="grid-rownum" role="rowheader" style={{ width: ROW_NUMBER_WIDTH }} onMouseDown={(e) => onCellMouseDown(e, r, -1)}>
-          {r + 1}
-        </div>
-        {widths.map((width, c) => (
-          <Cell key={c} value={values[c]} width={width} selected={range !== null && inRange(range, r, c)} onMouseDown={(e) => onCellMouseDown(e, r, c)} />
-        ))}
-      </div>,
+      <GridRow
+        key={r % capacity}
+        index={r}
+        values={values}
+        top={win.top + (r - win.first) * ROW_HEIGHT}
+        width={totalWidth}
+        widths={widths}
+        selectedFrom={selected ? range.left : -1}
+        selectedTo={selected ? range.right : -1}
+      />,
     );
+  }
+
+  /** One listener for every cell (event delegation): rows carry no handlers, so memo can skip them. */
+  function onBodyMouseDown(event: MouseEvent) {
+    const cell = (event.target as HTMLElement).closest<HTMLElement>('[data-col]');
+    const row = cell?.parentElement?.dataset.row;
+    if (!cell || row === undefined) return;
+    onCellMouseDown(event, Number(row), Number(cell.dataset.col));
   }
 
   return (
@@ -107,19 +124,33 @@ export function ResultGrid(props: { set: ResultSet; version: number; onCopied?: 
           </div>
         ))}
       </div>
-      <div className="grid-body" style={{ height: win.contentHeight, width: totalWidth }}>
+      <div className="grid-body" style={{ height: win.contentHeight, width: totalWidth }} onMouseDown={onBodyMouseDown}>
         {rows}
       </div>
     </div>
   );
 }
 
-function Cell(props: { value: CellValue | undefined; width: number; selected: boolean; onMouseDown: (e: MouseEvent) => void }) {
+const GridRow = memo(function GridRow(props: { index: number; values: Row; top: number; width: number; widths: number[]; selectedFrom: number; selectedTo: number }) {
+  const { index, values, widths } = props;
+  return (
+    <div className="grid-row" role="row" aria-rowindex={index + 2} data-row={index} style={{ top: props.top, width: props.width }}>
+      <div className="grid-rownum" role="rowheader" data-col={-1} style={{ width: ROW_NUMBER_WIDTH }}>
+        {index + 1}
+      </div>
+      {widths.map((width, c) => (
+        <Cell key={c} col={c} value={values[c]} width={width} selected={c >= props.selectedFrom && c <= props.selectedTo} />
+      ))}
+    </div>
+  );
+});
+
+function Cell(props: { col: number; value: CellValue | undefined; width: number; selected: boolean }) {
   const { value } = props;
   const isNull = value === null || value === undefined;
   const className = `grid-cell${isNull ? ' null' : ''}${typeof value === 'number' ? ' num' : ''}${props.selected ? ' selected' : ''}`;
   return (
-    <div className={className} role="gridcell" style={{ width: props.width }} onMouseDown={props.onMouseDown}>
+    <div className={className} role="gridcell" data-col={props.col} style={{ width: props.width }}>
       {isNull ? 'NULL' : cellText(value)}
     </div>
   );

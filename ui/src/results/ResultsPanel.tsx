@@ -55,10 +55,10 @@ function RunView({ result, session }: { result: RunResult; session: QuerySession
             <button type="button" className="small" aria-pressed={chart.open} onClick={() => chartStateOf(session).set({ ...chart, open: !chart.open })} title="Show the rows as a chart">
               {chart.open ? 'Grid' : 'Chart'}
             </button>
-            <button type="button" className="small" onClick={() => download(toCsvBlob(set), 'result.csv')}>
+            <button type="button" className="small" onClick={() => void toCsvBlob(set).then((blob) => download(blob, 'result.csv'))}>
               Export CSV
             </button>
-            <button type="button" className="small" onClick={() => download(toJsonBlob(set), 'result.json')}>
+            <button type="button" className="small" onClick={() => void toJsonBlob(set).then((blob) => download(blob, 'result.json'))}>
               Export JSON
             </button>
           </>

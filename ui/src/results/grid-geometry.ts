@@ -10,7 +10,7 @@ export const ROW_HEIGHT = 26;
 export const HEADER_HEIGHT = 40;
 export const ROW_NUMBER_WIDTH = 64;
 const MAX_SCROLL_HEIGHT = 15_000_000;
-const OVERSCAN = 8;
+export const OVERSCAN = 8;
 
 export interface Window {
   first: number;
