@@ -173,8 +173,15 @@ export const FAULT_KINDS: readonly FaultKind[] = [
 
 /** The 'fault' action: draws a kind this client can inject, and a target for it. */
 export async function injectFault(slot: ClientSlot): Promise<void> {
-  const kinds = FAULT_KINDS.filter((kind) => !kind.transports || kind.transports.includes(slot.client.transport));
-  const kind = slot.random.weighted(kinds);
+  await injectFaultOf(slot, slot.random.weighted(faultKindsFor(slot.client.transport)));
+}
+
+export function faultKindsFor(transport: TransportKind): FaultKind[] {
+  return FAULT_KINDS.filter((kind) => !kind.transports || kind.transports.includes(transport));
+}
+
+/** Injects one kind of fault, on a target drawn from its targets. */
+export async function injectFaultOf(slot: ClientSlot, kind: FaultKind): Promise<void> {
   const target = slot.random.pick(kind.targets);
   slot.soak.stats.count(slot.soak.stats.faults, kind.name);
   await kind.inject(slot, target);

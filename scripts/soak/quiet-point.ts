@@ -4,18 +4,21 @@
  * on a database server, no child process that is not a live worker, and memory and file handles within a tolerance
  * of the baseline.
  *
- * Tolerances (why not zero): RSS — V8 keeps heap it has grown into and glibc keeps freed arenas, so a process that
- * leaks nothing still ends some MiB above where it started; a leak shows as growth phase after phase, far past
- * max(64 MiB, 25 % of the baseline). File descriptors — the logger's rolling file, SQLite's WAL/shm files and the
+ * Tolerances (why not zero): RSS — V8 keeps heap it has grown into and glibc keeps freed arenas, and the PostgreSQL
+ * and MySQL drivers run in worker threads inside the supervisor, each with a heap of its own that grows and shrinks
+ * with the streams it last served: quiet points of a soak that leaks nothing spread over ±60 MiB (219–284 MiB in a
+ * 3-minute run). A leak shows as growth phase after phase, which passes max(96 MiB, 40 % of the baseline) within a
+ * 30-minute soak if it is more than ~3 MiB a minute. File descriptors — the logger's rolling file, SQLite's WAL/shm files and the
  * idle connections the pools keep may come and go by a few; a leak of one socket per action passes 16 within a phase.
- * The baseline is taken at the first quiet point, after every action kind has run once (pools, workers and JIT
- * warmed up); the start values before any load are reported too.
+ * The baseline is taken at the first quiet point, which comes only after every client has done every action and
+ * injected every fault once (scripts/soak/soak-runner.ts, openingOf): pools, workers, caches and JIT are warm. The
+ * values at the start, before any load, are reported too.
  */
 import type { DebugState } from '../../protocol/index.js';
 import { childProcesses, openFds, rssBytes } from './process-probe.js';
 import type { Soak } from './soak-context.js';
 
-export const RSS_TOLERANCE = { bytes: 64 * 1024 * 1024, fraction: 0.25 };
+export const RSS_TOLERANCE = { bytes: 96 * 1024 * 1024, fraction: 0.4 };
 export const FD_TOLERANCE = 16;
 /** How long a quiet point waits for the bridge to settle (a cancelled statement to end, a worker to restart). */
 const SETTLE_MS = 30_000;

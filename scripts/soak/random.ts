@@ -45,6 +45,16 @@ export class SeededRandom {
     return items[items.length - 1]!;
   }
 
+  /** The items in a random order (Fisher–Yates). */
+  shuffle<T>(items: readonly T[]): T[] {
+    const copy = [...items];
+    for (let i = copy.length - 1; i > 0; i--) {
+      const j = this.int(0, i);
+      [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+    }
+    return copy;
+  }
+
   /** A token for names and secret values (not for cryptography: it must be replayable). */
   token(length = 16): string {
     const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';

@@ -7,12 +7,13 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBridge } from '../bench/bridge-process.js';
-import { ACTIONS } from './actions.js';
+import { ACTIONS, type SoakAction } from './actions.js';
+import { faultKindsFor, injectFaultOf } from './faults.js';
 import { ClientSlot } from './client-slot.js';
-import { quietPoint, type Snapshot } from './quiet-point.js';
+import { mib, quietPoint, type Snapshot } from './quiet-point.js';
 import { SeededRandom } from './random.js';
 import { SoakClient, type ClientHooks } from './soak-client.js';
-import { CONNECTION_KEYS, engineOf, Soak, type ConnectionKey, type SoakOptions } from './soak-context.js';
+import { CONNECTION_KEYS, engineOf, Soak, type SoakOptions } from './soak-context.js';
 import { prepareDatabases } from './soak-databases.js';
 import { progressLine, summaryData, summaryTable, writeSummaryJson, type Measures, type SummaryData } from './soak-report.js';
 import { openFds, rssBytes } from './process-probe.js';
@@ -78,6 +79,7 @@ export async function runSoak(options: SoakOptions, log: (line: string, transien
     for (let i = 1; i <= options.clients; i++) {
       slots.push(new ClientSlot(soak, random.fork(`ws${i}`), await SoakClient.websocket(`ws${i}`, bridge.url, bridge.token, hooks)));
     }
+    const openings = slots.map(openingOf);
     // Every connection once, so that the first quiet point's baseline has every worker and pool in it.
     await warmUp(slots[0]!);
 
@@ -85,11 +87,12 @@ export async function runSoak(options: SoakOptions, log: (line: string, transien
     for (let phase = 1; Date.now() < endAt - 5000; phase++) {
       const phaseEnd = Math.min(endAt, Date.now() + options.phaseSeconds * 1000);
       phaseLabel = `phase ${phase}`;
-      await Promise.all(slots.map((slot) => clientLoop(slot, phaseEnd)));
+      await Promise.all(slots.map((slot, i) => clientLoop(slot, phaseEnd, openings[i]!)));
       phaseLabel = `quiet point ${phase}`;
       for (const slot of slots) await slot.closeSessions();
       const snapshot: Snapshot = await quietPoint(soak, slots.length, measures.baseline);
       soak.stats.phases = phase;
+      log(`quiet point ${phase}: rss ${mib(snapshot.rss)}, fds ${snapshot.fds}, workers ${snapshot.workers}, server connections ${snapshot.serverConnections}, violations so far ${soak.stats.violations.length}`);
       measures.baseline ??= snapshot;
       measures.end = snapshot;
     }
@@ -103,7 +106,9 @@ export async function runSoak(options: SoakOptions, log: (line: string, transien
     exitCode = await stopBridge(bridge.child);
     scanForSecrets(soak, dataDir);
     await databases.drop();
-    rmSync(workDir, { recursive: true, force: true });
+    // On a violation the bridge's data dir (its log above all) is kept for the post-mortem.
+    if (soak.stats.violations.length === 0) rmSync(workDir, { recursive: true, force: true });
+    else log(`soak: kept the bridge's data dir for inspection: ${dataDir}`);
   }
   if (exitCode !== 0) soak.report('the bridge shuts down cleanly', `SIGTERM ended the bridge with exit code ${exitCode}`);
   const clients = `${options.clients} WebSocket (reconnecting after each disconnect) + 1 stdio`;
@@ -113,11 +118,23 @@ export async function runSoak(options: SoakOptions, log: (line: string, transien
   return data;
 }
 
+const actionsFor = (slot: ClientSlot): SoakAction[] => ACTIONS.filter((action) => !action.transports || action.transports.includes(slot.client.transport));
+
+/**
+ * Each client first does every action and injects every fault it can, in an order of its own seed, then draws at
+ * random by weight: so even a short soak (CI's two minutes) on a loaded machine exercises every kind.
+ */
+function openingOf(slot: ClientSlot): SoakAction[] {
+  const faults = faultKindsFor(slot.client.transport).map((kind): SoakAction => ({ name: 'fault', weight: 0, run: (s) => injectFaultOf(s, kind) }));
+  return slot.random.shuffle([...actionsFor(slot).filter((action) => action.name !== 'fault'), ...faults]);
+}
+
 /** Runs a client's actions one after another until the phase ends (the action under way is finished). */
-async function clientLoop(slot: ClientSlot, phaseEnd: number): Promise<void> {
-  const actions = ACTIONS.filter((action) => !action.transports || action.transports.includes(slot.client.transport));
-  while (Date.now() < phaseEnd) {
-    const action = slot.random.weighted(actions);
+async function clientLoop(slot: ClientSlot, phaseEnd: number, opening: SoakAction[]): Promise<void> {
+  const actions = actionsFor(slot);
+  // The first phase lasts until the opening is done: the baseline is taken after every kind ran once.
+  while (opening.length > 0 || Date.now() < phaseEnd) {
+    const action = opening.shift() ?? slot.random.weighted(actions);
     slot.soak.stats.count(slot.soak.stats.actions, action.name);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ACTION_DEADLINE_MS)));
