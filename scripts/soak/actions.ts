@@ -23,6 +23,7 @@ export interface SoakAction {
 
 const queryTarget = (slot: ClientSlot): { key: ConnectionKey; engine: Engine } => {
   const key = slot.random.pick(QUERY_TARGETS);
+  slot.target = key;
   return { key, engine: engineOf(key) as Engine };
 };
 const rowFormat = (slot: ClientSlot) => slot.random.pick(['array', 'object'] as const);
@@ -186,6 +187,7 @@ export const ACTIONS: readonly SoakAction[] = [
     weight: 6,
     async run(slot) {
       const key = slot.random.pick(QUERY_TARGETS);
+      slot.target = key;
       const connectionId = slot.soak.connectionId(key);
       const schemas = await slot.client.bridge.call('metadata.listSchemas', { connectionId });
       const tables = schemas.schemas.flatMap((schema) => schema.tables.map((table) => table.name));

@@ -12,6 +12,8 @@ export class ClientSlot {
   readonly #jobEnds = new Map<string, BackupDoneEvent>();
   readonly #jobWaiters = new Map<string, (event: BackupDoneEvent) => void>();
   #generation = 0;
+  /** The connection the current action works on (a WORKER_CRASHED from one the soak kills is expected). */
+  target: ConnectionKey | undefined;
 
   constructor(
     readonly soak: Soak,

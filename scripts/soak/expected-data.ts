@@ -9,7 +9,7 @@ export type Engine = 'postgres' | 'mysql' | 'sqlite';
 export function seriesSql(engine: Engine, count: number): string {
   switch (engine) {
     case 'postgres':
-      return `select g.i, (g.i * 7919) % 10007 as h, 'r' || g.i as s from generate_series(1, ${count}) as g(i)`;
+      return `select g.i, (g.i * 7919) % 10007 as h, 'r' || g.i as s from generate_series(1::bigint, ${count}) as g(i)`;
     case 'mysql':
       return `select seq as i, (seq * 7919) % 10007 as h, concat('r', seq) as s from seq_1_to_${count}`;
     case 'sqlite':

@@ -10,8 +10,8 @@
  * 3-minute run). A leak shows as growth phase after phase, which passes max(96 MiB, 40 % of the baseline) within a
  * 30-minute soak if it is more than ~3 MiB a minute. File descriptors — the logger's rolling file, SQLite's WAL/shm files and the
  * idle connections the pools keep may come and go by a few; a leak of one socket per action passes 16 within a phase.
- * The baseline is taken at the first quiet point, which comes only after every client has done every action and
- * injected every fault once (scripts/soak/soak-runner.ts, openingOf): pools, workers, caches and JIT are warm. The
+ * The baseline is taken at the first quiet point, which comes only after every action and every fault kind ran once
+ * (scripts/soak/soak-runner.ts, openingsOf): pools, workers, caches and JIT are warm. The
  * values at the start, before any load, are reported too.
  */
 import type { DebugState } from '../../protocol/index.js';

@@ -62,6 +62,7 @@ const DEFAULT_TIMEOUT_MS = 300_000;
 export async function runChecked(slot: ClientSlot, spec: RunSpec): Promise<RunOutcome | undefined> {
   const { soak } = slot;
   const where = `${slot.name} ${spec.label} on ${spec.key}`;
+  slot.target = spec.key;
   let sessionId: string;
   let started: Awaited<ReturnType<typeof slot.client.run>>;
   try {
@@ -83,7 +84,9 @@ export async function runChecked(slot: ClientSlot, spec: RunSpec): Promise<RunOu
   }
   soak.stats.runs++;
   const during = spec.during?.(started.record, sessionId).catch((error: unknown) => {
-    if (!slot.client.closed) soak.report('actions succeed', `${where}: ${String(error)}`);
+    if (slot.client.closed) return;
+    if (error instanceof BridgeError && error.code === 'WORKER_CRASHED' && MAY_CRASH.has(spec.key)) soak.stats.refusedByCrash++;
+    else soak.report('actions succeed', `${where}: ${String(error)}`);
   });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), spec.timeoutMs ?? DEFAULT_TIMEOUT_MS)));
@@ -106,7 +109,10 @@ function judge(slot: ClientSlot, spec: RunSpec, outcome: RunOutcome, where: stri
   const { soak } = slot;
   const crashedAsAllowed = outcome.status === 'error' && outcome.error?.code === 'WORKER_CRASHED' && MAY_CRASH.has(spec.key);
   if (!crashedAsAllowed) {
-    if (!spec.statuses.includes(outcome.status)) {
+    if (outcome.status === 'error' && outcome.error?.code === 'WORKER_CRASHED' && !spec.statuses.includes('error')) {
+      const detail = `${where}: status error (WORKER_CRASHED: ${outcome.error.message}) on a connection the soak never kills`;
+      soak.stats.suspects.push({ at: Date.now(), connectionId: soak.connectionId(spec.key), invariant: 'a fault does not spread', detail });
+    } else if (!spec.statuses.includes(outcome.status)) {
       soak.report('runs end as expected', `${where}: status ${outcome.status}${outcome.error ? ` (${outcome.error.code}: ${outcome.error.message})` : ''}, expected ${spec.statuses.join(' or ')}`);
     } else if (outcome.status === 'error' && spec.errorCodes && !spec.errorCodes.includes(outcome.error!.code)) {
       soak.report('runs end as expected', `${where}: error ${outcome.error!.code} (${outcome.error!.message}), expected ${spec.errorCodes.join(' or ')}`);

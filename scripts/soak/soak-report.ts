@@ -35,6 +35,7 @@ export interface SummaryData {
   disconnects: number;
   sessionsOpened: number;
   refusedByCrash: number;
+  collateralOfCancelKill: number;
   actions: Record<string, number>;
   faults: Record<string, number>;
   jobs: Record<string, number>;
@@ -60,6 +61,7 @@ export function summaryData(options: SoakOptions, stats: SoakStats, measures: Me
     disconnects: stats.disconnects,
     sessionsOpened: stats.sessionsOpened,
     refusedByCrash: stats.refusedByCrash,
+    collateralOfCancelKill: stats.collateralOfCancelKill,
     actions: Object.fromEntries(stats.actions),
     faults: Object.fromEntries(stats.faults),
     jobs: Object.fromEntries(stats.jobs),
@@ -84,6 +86,7 @@ export function summaryTable(data: SummaryData): string {
     ['client disconnects', String(data.disconnects)],
     ['sessions opened', String(data.sessionsOpened)],
     ['requests refused by a worker being killed', String(data.refusedByCrash)],
+    ['runs ended by a cancel that killed their worker', String(data.collateralOfCancelKill)],
     ...Object.entries(data.actions).map(([name, n]): [string, string] => [`action: ${name}`, String(n)]),
     ...Object.entries(data.faults).map(([name, n]): [string, string] => [`fault: ${name}`, String(n)]),
     ...Object.entries(data.jobs).map(([name, n]): [string, string] => [`job: ${name}`, String(n)]),

@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBridge } from '../bench/bridge-process.js';
 import { ACTIONS, type SoakAction } from './actions.js';
-import { faultKindsFor, injectFaultOf } from './faults.js';
+import { FAULT_KINDS, injectFaultOf } from './faults.js';
 import { ClientSlot } from './client-slot.js';
 import { mib, quietPoint, type Snapshot } from './quiet-point.js';
 import { SeededRandom } from './random.js';
-import { SoakClient, type ClientHooks } from './soak-client.js';
-import { CONNECTION_KEYS, engineOf, Soak, type SoakOptions } from './soak-context.js';
+import { SoakClient, type ClientHooks, type TransportKind } from './soak-client.js';
+import { CONNECTION_KEYS, engineOf, MAY_CRASH, Soak, type SoakOptions } from './soak-context.js';
 import { prepareDatabases } from './soak-databases.js';
 import { progressLine, summaryData, summaryTable, writeSummaryJson, type Measures, type SummaryData } from './soak-report.js';
 import { openFds, rssBytes } from './process-probe.js';
@@ -79,7 +79,7 @@ export async function runSoak(options: SoakOptions, log: (line: string, transien
     for (let i = 1; i <= options.clients; i++) {
       slots.push(new ClientSlot(soak, random.fork(`ws${i}`), await SoakClient.websocket(`ws${i}`, bridge.url, bridge.token, hooks)));
     }
-    const openings = slots.map(openingOf);
+    const openings = openingsOf(slots, random.fork('opening'));
     // Every connection once, so that the first quiet point's baseline has every worker and pool in it.
     await warmUp(slots[0]!);
 
@@ -91,6 +91,7 @@ export async function runSoak(options: SoakOptions, log: (line: string, transien
       phaseLabel = `quiet point ${phase}`;
       for (const slot of slots) await slot.closeSessions();
       const snapshot: Snapshot = await quietPoint(soak, slots.length, measures.baseline);
+      peakRss = Math.max(peakRss, snapshot.rss);
       soak.stats.phases = phase;
       log(`quiet point ${phase}: rss ${mib(snapshot.rss)}, fds ${snapshot.fds}, workers ${snapshot.workers}, server connections ${snapshot.serverConnections}, violations so far ${soak.stats.violations.length}`);
       measures.baseline ??= snapshot;
@@ -105,6 +106,7 @@ export async function runSoak(options: SoakOptions, log: (line: string, transien
     measures.peakRss = peakRss;
     exitCode = await stopBridge(bridge.child);
     scanForSecrets(soak, dataDir);
+    settleSuspects(soak, dataDir);
     await databases.drop();
     // On a violation the bridge's data dir (its log above all) is kept for the post-mortem.
     if (soak.stats.violations.length === 0) rmSync(workDir, { recursive: true, force: true });
@@ -121,12 +123,31 @@ export async function runSoak(options: SoakOptions, log: (line: string, transien
 const actionsFor = (slot: ClientSlot): SoakAction[] => ACTIONS.filter((action) => !action.transports || action.transports.includes(slot.client.transport));
 
 /**
- * Each client first does every action and injects every fault it can, in an order of its own seed, then draws at
- * random by weight: so even a short soak (CI's two minutes) on a loaded machine exercises every kind.
+ * The opening: every action and every fault kind once, dealt round-robin to the clients that can do it, each client's
+ * share in an order of its own seed. The clients do their share before drawing at random by weight, so even a short
+ * soak (CI's two minutes) on a loaded machine exercises every kind, and the first quiet point — the baseline — comes
+ * after all of them.
  */
-function openingOf(slot: ClientSlot): SoakAction[] {
-  const faults = faultKindsFor(slot.client.transport).map((kind): SoakAction => ({ name: 'fault', weight: 0, run: (s) => injectFaultOf(s, kind) }));
-  return slot.random.shuffle([...actionsFor(slot).filter((action) => action.name !== 'fault'), ...faults]);
+function openingsOf(slots: readonly ClientSlot[], random: SeededRandom): SoakAction[][] {
+  const shares: SoakAction[][] = slots.map(() => []);
+  const items: Array<{ action: SoakAction; transports?: readonly TransportKind[] }> = [
+    ...ACTIONS.filter((action) => action.name !== 'fault').map((action) => ({ action, ...(action.transports ? { transports: action.transports } : {}) })),
+    ...FAULT_KINDS.map((kind) => ({
+      action: { name: 'fault', weight: 0, run: (slot: ClientSlot) => injectFaultOf(slot, kind) },
+      ...(kind.transports ? { transports: kind.transports } : {}),
+    })),
+  ];
+  let next = 0;
+  for (const item of random.shuffle(items)) {
+    for (let tries = 0; tries < slots.length; tries++) {
+      const index = next++ % slots.length;
+      if (!item.transports || item.transports.includes(slots[index]!.client.transport)) {
+        shares[index]!.push(item.action);
+        break;
+      }
+    }
+  }
+  return shares.map((share, i) => slots[i]!.random.shuffle(share));
 }
 
 /** Runs a client's actions one after another until the phase ends (the action under way is finished). */
@@ -135,12 +156,18 @@ async function clientLoop(slot: ClientSlot, phaseEnd: number, opening: SoakActio
   // The first phase lasts until the opening is done: the baseline is taken after every kind ran once.
   while (opening.length > 0 || Date.now() < phaseEnd) {
     const action = opening.shift() ?? slot.random.weighted(actions);
+    slot.target = undefined;
     slot.soak.stats.count(slot.soak.stats.actions, action.name);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ACTION_DEADLINE_MS)));
     const done = action.run(slot).then(
       () => 'ok' as const,
       (error: unknown) => {
+        // A call on a connection whose worker the soak kills may be answered WORKER_CRASHED: expected there only.
+        if (error instanceof BridgeError && error.code === 'WORKER_CRASHED' && slot.target !== undefined && MAY_CRASH.has(slot.target)) {
+          slot.soak.stats.refusedByCrash++;
+          return 'failed' as const;
+        }
         const code = error instanceof BridgeError ? `${error.code}: ` : '';
         if (!slot.client.closed) slot.soak.report('actions succeed', `${slot.name} ${action.name}: ${code}${(error as Error).message ?? String(error)}`);
         return 'failed' as const;
@@ -218,5 +245,32 @@ function scanForSecrets(soak: Soak, dataDir: string): void {
     for (const secret of soak.allSecrets) {
       if (text.includes(secret)) soak.report('no secret at rest', `a connection password was found in ${file.slice(dataDir.length + 1)}`);
     }
+  }
+}
+
+/**
+ * A run on a connection the soak never kills that ended WORKER_CRASHED is a violation — unless the bridge's log shows
+ * the bridge killed that worker itself moments before, because a cancelled run's driver did not stop within the
+ * cancel grace ("driver did not stop in time; killing the worker", supervisor/actors/session.actor.ts). That kill
+ * ends every run on the connection, not only the cancelled one: counted and reported (docs/reliability.md, "Found by
+ * the soak"), not a violation of the soak's invariants, since the bridge does it on purpose.
+ */
+function settleSuspects(soak: Soak, dataDir: string): void {
+  const kills: Array<{ time: number; connectionId: string }> = [];
+  try {
+    for (const name of readdirSync(join(dataDir, 'logs'))) {
+      for (const line of readFileSync(join(dataDir, 'logs', name), 'utf8').split('\n')) {
+        if (!line.includes('driver did not stop in time')) continue;
+        const entry = JSON.parse(line) as { time: number; connectionId?: string };
+        if (entry.connectionId) kills.push({ time: entry.time, connectionId: entry.connectionId });
+      }
+    }
+  } catch {
+    // no log: every suspect stays a violation
+  }
+  for (const suspect of soak.stats.suspects) {
+    const explained = kills.some((kill) => kill.connectionId === suspect.connectionId && kill.time >= suspect.at - 15_000 && kill.time <= suspect.at + 2000);
+    if (explained) soak.stats.collateralOfCancelKill++;
+    else soak.report(suspect.invariant, suspect.detail);
   }
 }

@@ -20,6 +20,13 @@ export class SoakStats {
   /** Jobs by final status (success, failed, cancelled…). */
   readonly jobs = new Map<string, number>();
   readonly violations: Violation[] = [];
+  /**
+   * Runs that ended WORKER_CRASHED on a connection the soak never kills: a violation, unless the bridge's log shows it
+   * killed that worker itself because a cancelled driver did not stop in time (see soak-runner.ts, settleSuspects).
+   */
+  readonly suspects: Array<{ at: number; connectionId: string; invariant: string; detail: string }> = [];
+  /** Runs ended by such a kill: the cancel of another run on the same connection escalated to the worker. */
+  collateralOfCancelKill = 0;
 
   count(map: Map<string, number>, key: string, by = 1): void {
     map.set(key, (map.get(key) ?? 0) + by);

@@ -10,11 +10,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { testDatabase } from '../helpers/databases.js';
+import { FAULT_KINDS } from '../../scripts/soak/faults.js';
 import type { SummaryData } from '../../scripts/soak/soak-report.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SOAK = join(REPO_ROOT, 'dist/scripts/soak/index.js');
-/** Fixed, so a CI failure replays locally with `npm run soak -- --minutes 2 --seed 1515 --stream-rows 200000`. */
+/** Fixed, so a CI failure replays locally with `npm run soak -- --minutes 2 --seed 1515 --stream-rows 200000 --phase-seconds 20`. */
 const SEED = 1515;
 
 const pg = await testDatabase('postgres');
@@ -28,7 +29,7 @@ describe.skipIf(pg.skip || my.skip)('soak (2 minutes, seed 1515)', () => {
       const dir = mkdtempSync(join(tmpdir(), 'dbv-soak-test-'));
       const summaryPath = join(dir, 'summary.json');
       try {
-        const child = spawn(process.execPath, [SOAK, '--minutes', '2', '--seed', String(SEED), '--stream-rows', '200000', '--summary-json', summaryPath], {
+        const child = spawn(process.execPath, [SOAK, '--minutes', '2', '--seed', String(SEED), '--stream-rows', '200000', '--phase-seconds', '20', '--summary-json', summaryPath], {
           cwd: REPO_ROOT,
           env: { ...process.env, TEST_PG_URL: pg.url!, TEST_MYSQL_URL: my.url! },
           stdio: ['ignore', 'pipe', 'pipe'],
@@ -47,6 +48,9 @@ describe.skipIf(pg.skip || my.skip)('soak (2 minutes, seed 1515)', () => {
         expect(Object.keys(summary.actions).sort(), output).toEqual(
           ['backup and restore', 'cancel', 'error', 'export', 'fault', 'large stream', 'metadata', 'multi-statement', 'page mode', 'secrets', 'session churn', 'small query'].sort(),
         );
+        expect(Object.keys(summary.faults).sort(), output).toEqual(FAULT_KINDS.map((kind) => kind.name).sort());
+        // Phases of 20 s: the baseline (after the opening) and at least one quiet point compared with it.
+        expect(summary.phases, output).toBeGreaterThanOrEqual(2);
         expect(summary.runs).toBeGreaterThan(100);
         expect(summary.sessions.end).toBe(0);
       } finally {
