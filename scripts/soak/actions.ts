@@ -157,23 +157,27 @@ export const ACTIONS: readonly SoakAction[] = [
       const connectionId = slot.soak.connectionId(key);
       const sessions: string[] = [];
       const n = slot.random.int(2, 6);
-      for (let i = 0; i < n; i++) sessions.push((await slot.client.bridge.call('query.createSession', { connectionId })).sessionId);
-      slot.soak.stats.sessionsOpened += n;
       const count = slot.random.int(1, 300);
-      await Promise.all(
-        sessions.map(async (sessionId) => {
-          const check = new SeriesCheck(count);
-          const started = await slot.client.run(sessionId, seriesSql(engine, count), { batchSize: 100 }, (_set, rows) => check.take(rows));
-          slot.soak.stats.runs++;
-          const outcome = await started.outcome;
-          slot.soak.stats.rows += outcome.rowsReceived;
-          const crashed = outcome.error?.code === 'WORKER_CRASHED';
-          if (!crashed && (outcome.status !== 'success' || check.received !== count || check.firstProblem)) {
-            slot.soak.report('runs end as expected', `${slot.name} session churn on ${key}: ${outcome.status}, ${check.received}/${count} rows ${check.firstProblem ?? ''}`);
-          }
-        }),
-      );
-      for (const sessionId of sessions) await slot.client.bridge.call('query.closeSession', { sessionId });
+      try {
+        for (let i = 0; i < n; i++) sessions.push((await slot.client.bridge.call('query.createSession', { connectionId })).sessionId);
+        slot.soak.stats.sessionsOpened += n;
+        await Promise.all(
+          sessions.map(async (sessionId) => {
+            const check = new SeriesCheck(count);
+            const started = await slot.client.run(sessionId, seriesSql(engine, count), { batchSize: 100 }, (_set, rows) => check.take(rows));
+            slot.soak.stats.runs++;
+            const outcome = await started.outcome;
+            slot.soak.stats.rows += outcome.rowsReceived;
+            const crashed = outcome.error?.code === 'WORKER_CRASHED';
+            if (!crashed && (outcome.status !== 'success' || check.received !== count || check.firstProblem)) {
+              slot.soak.report('runs end as expected', `${slot.name} session churn on ${key}: ${outcome.status}, ${check.received}/${count} rows ${check.firstProblem ?? ''}`);
+            }
+          }),
+        );
+      } finally {
+        // Closed even when a run was refused (its worker being killed): a session left open would outlive the action.
+        if (!slot.client.closed) for (const sessionId of sessions) await slot.client.bridge.call('query.closeSession', { sessionId }).catch(() => undefined);
+      }
       // A closed session is gone: closing it again is SESSION_NOT_FOUND, nothing else.
       const again = await slot.client.bridge.call('query.closeSession', { sessionId: sessions[0]! }).then(
         () => 'closed again',

@@ -33,6 +33,8 @@ export interface Snapshot {
   sessions: number;
   /** Connections to the soak's databases that the servers see. */
   serverConnections: number;
+  /** The supervisor's main V8 heap in use (debug.dumpState): tells a leak in its own JavaScript from growth elsewhere. */
+  heapUsed: number;
 }
 
 export async function quietPoint(soak: Soak, expectedClients: number, baseline: Snapshot | undefined): Promise<Snapshot> {
@@ -79,6 +81,7 @@ export async function quietPoint(soak: Soak, expectedClients: number, baseline: 
     workers: state.workers.filter((w) => w.status === 'ready').length,
     sessions: state.sessions.length,
     serverConnections,
+    heapUsed: state.memory.heapUsed,
   };
   if (baseline) {
     const rssLimit = baseline.rss + Math.max(RSS_TOLERANCE.bytes, baseline.rss * RSS_TOLERANCE.fraction);

@@ -54,7 +54,7 @@ export async function runSoak(options: SoakOptions, log: (line: string, transien
     peakRss = Math.max(peakRss, rss);
     return { rss, fds: openFds(bridge.pid) };
   };
-  const measures: Measures = { start: { rss: 0, fds: 0, workers: 0, sessions: 0, serverConnections: 0 }, peakRss: 0 };
+  const measures: Measures = { start: { rss: 0, fds: 0, workers: 0, sessions: 0, serverConnections: 0, heapUsed: 0 }, peakRss: 0 };
   let lastPrinted = 0;
   const ticker = setInterval(() => {
     try {
@@ -73,7 +73,7 @@ export async function runSoak(options: SoakOptions, log: (line: string, transien
   try {
     await saveConnections(soak);
     const { rss, fds } = sample();
-    measures.start = { rss, fds, workers: 0, sessions: 0, serverConnections: (await databases.activity('postgres')).connections + (await databases.activity('mysql')).connections };
+    measures.start = { rss, fds, workers: 0, sessions: 0, heapUsed: 0, serverConnections: (await databases.activity('postgres')).connections + (await databases.activity('mysql')).connections };
 
     const slots: ClientSlot[] = [new ClientSlot(soak, random.fork('stdio'), admin)];
     for (let i = 1; i <= options.clients; i++) {
@@ -93,7 +93,7 @@ export async function runSoak(options: SoakOptions, log: (line: string, transien
       const snapshot: Snapshot = await quietPoint(soak, slots.length, measures.baseline);
       peakRss = Math.max(peakRss, snapshot.rss);
       soak.stats.phases = phase;
-      log(`quiet point ${phase}: rss ${mib(snapshot.rss)}, fds ${snapshot.fds}, workers ${snapshot.workers}, server connections ${snapshot.serverConnections}, violations so far ${soak.stats.violations.length}`);
+      log(`quiet point ${phase}: rss ${mib(snapshot.rss)} (main heap ${mib(snapshot.heapUsed)}), fds ${snapshot.fds}, workers ${snapshot.workers}, server connections ${snapshot.serverConnections}, violations so far ${soak.stats.violations.length}`);
       measures.baseline ??= snapshot;
       measures.end = snapshot;
     }
