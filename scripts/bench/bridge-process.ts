@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { SUPERVISOR_NODE_FLAGS } from '../../supervisor/node-flags.js';
 
@@ -35,10 +36,21 @@ export interface StartBridgeOptions {
   cpuProfDir?: string;
   /** Serve the built UI and keep the sample connection (the UI benchmark, scripts/bench/ui-perf.ts). */
   ui?: boolean;
+  /** More command-line options (the soak: --enable-debug, --enable-fault-injection, --backup-dir …). */
+  args?: string[];
+  /** More environment variables for the bridge (the soak: its master password and keychain service). */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Also serve the parent over stdin/stdout (`--stdio`): the ready line then comes on stderr and `child.stdin` /
+   * `child.stdout` carry the protocol (the soak's stdio client).
+   */
+  stdio?: boolean;
+  /** Keep the data dir after stop() (the soak scans its logs and app.db for secrets first). */
+  dataDir?: string;
 }
 
 export async function startBridge(opts: StartBridgeOptions = {}): Promise<BridgeProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'dbv-bench-'));
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'dbv-bench-'));
   const token = randomBytes(24).toString('base64url');
   const distEntry = join(REPO_ROOT, 'dist/supervisor/main.js');
   const useDist = RUNNING_FROM_DIST && existsSync(distEntry);
@@ -48,19 +60,20 @@ export async function startBridge(opts: StartBridgeOptions = {}): Promise<Bridge
   // Launched as `npm start` launches it: with the bridge's V8 flags (supervisor/node-flags.ts).
   const entry = [...profile, ...SUPERVISOR_NODE_FLAGS, ...(useDist ? [distEntry] : ['--import', 'tsx', join(REPO_ROOT, 'supervisor/main.ts')])];
   // The token goes through the environment, never argv (visible to every local user in `ps`).
-  const child = spawn(process.execPath, [...entry, '--port', '0', '--data-dir', dataDir, ...(opts.ui ? [] : ['--no-sample', '--no-ui']), '--log-level', 'warn'], {
+  const args = [...entry, '--port', '0', '--data-dir', dataDir, ...(opts.ui ? [] : ['--no-sample', '--no-ui']), '--log-level', 'warn'];
+  const child = spawn(process.execPath, [...args, ...(opts.stdio ? ['--stdio'] : []), ...(opts.args ?? [])], {
     cwd: REPO_ROOT,
-    env: { ...process.env, DBV_TOKEN: token },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...opts.env, DBV_TOKEN: token },
+    stdio: [opts.stdio ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-8000);
   });
 
-  const ready = await waitForReady(child, () => stderr).catch((error: unknown) => {
+  const ready = await waitForReady(child, opts.stdio ? child.stderr! : child.stdout!, () => stderr).catch((error: unknown) => {
     child.kill('SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     throw error;
   });
 
@@ -78,15 +91,15 @@ export async function startBridge(opts: StartBridgeOptions = {}): Promise<Bridge
         await once(child, 'exit');
         clearTimeout(timer);
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
 
-function waitForReady(child: ChildProcess, stderr: () => string): Promise<{ url: string; ui?: string; pid: number }> {
+function waitForReady(child: ChildProcess, readyStream: Readable, stderr: () => string): Promise<{ url: string; ui?: string; pid: number }> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`bridge printed no ready line in 30 s: ${stderr()}`)), 30_000);
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: readyStream });
     lines.on('line', (line) => {
       try {
         const parsed = JSON.parse(line) as { event?: string; url: string; ui?: string; pid: number };

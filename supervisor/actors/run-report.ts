@@ -22,12 +22,20 @@ export function reportRunEnd(target: RunReportTarget, run: SessionRun, outcome: 
   const { sessionId, clientId, clients } = target;
   const { status, rows = rowsRelayed, rowsAffected, error } = outcome;
   const timeMs = Date.now() - run.startedAt;
-  if (error && !(status === 'cancelled' && error.code === 'QUERY_CANCELLED')) {
-    clients.sendTo(clientId, 'query.error', { sessionId, runId: run.runId, error });
-  }
-  const done: QueryDoneEvent = { sessionId, runId: run.runId, rows, timeMs, status };
-  if (rowsAffected !== undefined) done.rowsAffected = rowsAffected;
-  clients.sendTo(clientId, 'query.done', done);
+  const send = (): void => {
+    if (error && !(status === 'cancelled' && error.code === 'QUERY_CANCELLED')) {
+      clients.sendTo(clientId, 'query.error', { sessionId, runId: run.runId, error });
+    }
+    const done: QueryDoneEvent = { sessionId, runId: run.runId, rows, timeMs, status };
+    if (rowsAffected !== undefined) done.rowsAffected = rowsAffected;
+    clients.sendTo(clientId, 'query.done', done);
+  };
+  // Page mode: the last page answers its query.fetchMore through the router's promise chain, which settles only after
+  // this turn, while the worker's end message often arrives in the same turn as that page. docs/api.md promises the
+  // query.done after the last page, so in page mode the end is sent on the next turn, behind the page's answer (the
+  // soak, scripts/soak, saw the done overtake the page under load).
+  if (run.pageMode) setImmediate(send);
+  else send();
   try {
     const startedAt = new Date(run.startedAt).toISOString();
     target.history.record({ connectionId: target.connectionId, sql: run.sql, startedAt, durationMs: timeMs, rows, status });
