@@ -88,9 +88,22 @@ describe.skipIf(!BUILT && process.env.CI !== 'true')('backup schedules', () => {
     await sleep(10_000);
     const restartAt = Date.now();
     jb = await startJobBridge({ dataDir });
+    // Until every schedule has also run once after its first tick (4 s is enough on an idle machine; a loaded one may
+    // take longer to start the bridge and tick), then judge the whole list.
+    let jobs: Job[] = [];
+    const settled = () =>
+      Object.values(ids).every((id) => {
+        const after = jobs.filter((j) => j.scheduleId === id && ms(j.createdAt) >= restartAt);
+        const first = Math.min(...after.map((j) => ms(j.createdAt)));
+        return after.some((j) => ms(j.scheduledFor) > first);
+      });
+    const waitUntil = Date.now() + 30_000;
     await sleep(4000);
-
-    const jobs: Job[] = await jb.client.call('job.list', {});
+    for (;;) {
+      jobs = await jb.client.call('job.list', {});
+      if (settled() || Date.now() > waitUntil) break;
+      await sleep(1000);
+    }
     const of = (id: string) => jobs.filter((j) => j.scheduleId === id);
     const lastBefore = (id: string) => Math.max(...of(id).filter((j) => ms(j.createdAt) < restartAt).map((j) => ms(j.scheduledFor)));
     // The first tick after the start: its clock reading is at or after restartAt and at or before the first job it
@@ -111,9 +124,13 @@ describe.skipIf(!BUILT && process.env.CI !== 'true')('backup schedules', () => {
     expect(times(ids.run_all, lastBefore(ids.run_all), firstTick(ids.run_all))).toEqual(runTimes(lastBefore(ids.run_all), firstTick(ids.run_all)));
     // run_once: one job for all the missed ones, for the latest run time due at the first tick.
     expect(times(ids.run_once, lastBefore(ids.run_once), restartAt - 1).length).toBeLessThanOrEqual(1);
-    const once = times(ids.run_once, lastBefore(ids.run_once), firstTick(ids.run_once));
-    expect(once).toHaveLength(1);
-    expect(once[0]).toBe(runTimes(lastBefore(ids.run_once), firstTick(ids.run_once)).at(-1));
+    // One catch-up job (enqueued late) for the latest run time missed; on a loaded machine the first tick can come
+    // after the next run time is due, whose own on-time job then sits beside it — but never a second catch-up.
+    const sinceStop = of(ids.run_once).filter((j) => ms(j.scheduledFor) > lastBefore(ids.run_once) && ms(j.scheduledFor) <= firstTick(ids.run_once));
+    const catchUp = sinceStop.filter((j) => ms(j.createdAt) - ms(j.scheduledFor) >= PERIOD_MS / 2);
+    expect(catchUp).toHaveLength(1);
+    expect(sinceStop.length - catchUp.length).toBeLessThanOrEqual(1);
+    expect(ms(catchUp[0]!.scheduledFor)).toBeGreaterThanOrEqual(missed(ids.run_once).at(-1)!);
     // skip: none of the run times that were already more than their grace (1.5 s) late when the bridge came back.
     expect(times(ids.skip, lastBefore(ids.skip), restartAt - PERIOD_MS / 2)).toEqual([]);
 
