@@ -58,6 +58,8 @@ class MysqlConnector implements Connector {
       {
         stop: (_session, run) => run.kill(),
         destroy: (session) => session.connection.destroy(),
+        // mysql2 tells a destroyed connection's streaming query nothing: the reader must be ended by hand.
+        interrupt: (_session, run) => run.reader?.fail(new Error('the session connection was ended')),
         brokenError: (error) => mapMysqlQueryError(error),
         reconnect: async (session) => void Object.assign(session, await this.#connectSession(() => session)),
         backendId: (session) => session.threadId,
@@ -147,6 +149,10 @@ class MysqlConnector implements Connector {
 
   cancel(sessionId: string): Promise<boolean> {
     return this.#sessions.cancel(sessionId);
+  }
+
+  async endSessionConnection(sessionId: string): Promise<boolean> {
+    return this.#sessions.sever(sessionId);
   }
 
   closeSession(sessionId: string): Promise<void> {
