@@ -152,7 +152,11 @@ class MysqlConnector implements Connector {
   }
 
   async endSessionConnection(sessionId: string): Promise<boolean> {
-    return this.#sessions.sever(sessionId);
+    const backendId = this.#sessions.has(sessionId) ? this.#sessions.get(sessionId).threadId : 0;
+    if (!this.#sessions.sever(sessionId)) return false;
+    // The server may notice the closed socket only once the statement writes: end it from the server side too.
+    void this.endOrphanedBackends([backendId]).catch(() => undefined);
+    return true;
   }
 
   closeSession(sessionId: string): Promise<void> {

@@ -138,7 +138,11 @@ class PostgresConnector implements Connector {
   }
 
   async endSessionConnection(sessionId: string): Promise<boolean> {
-    return this.#sessions.sever(sessionId);
+    const backendId = this.#sessions.has(sessionId) ? this.#sessions.get(sessionId).pid : 0;
+    if (!this.#sessions.sever(sessionId)) return false;
+    // The server may notice the closed socket only once the statement writes: end it from the server side too.
+    void this.endOrphanedBackends([backendId]).catch(() => undefined);
+    return true;
   }
 
   closeSession(sessionId: string): Promise<void> {
