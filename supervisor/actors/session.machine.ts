@@ -191,11 +191,11 @@ export const sessionMachine = setup({
                     ],
                     onError: { target: 'killed', actions: killWorker('driver did not stop in time and ending its connection failed; killing the worker') },
                   },
-                  after: { cancelGrace: { target: 'killed', actions: killWorker('worker did not answer the request to end the session connection; killing it') } },
+                  after: { cancelGrace: { target: 'killed', actions: killWorker('driver did not stop in time and the worker did not answer the request to end its connection; killing the worker') } },
                 },
                 /** The connection is gone, so the run's end is on its way; a worker that still does not send it goes. */
                 connectionEnded: {
-                  after: { cancelGrace: { target: 'killed', actions: killWorker('run did not end after its session connection was ended; killing the worker') } },
+                  after: { cancelGrace: { target: 'killed', actions: killWorker('driver did not stop in time even after its connection was ended; killing the worker') } },
                 },
                 killed: {},
               },

@@ -16,7 +16,7 @@
 import { BridgeError, sessionBusyError } from '../../protocol/errors.js';
 import type { ConnectorRunOptions, RowBatch } from './connector.js';
 import { claimSessionSlot, DEFAULT_MAX_SESSIONS } from './session-limit.js';
-import { delayCancelForTests } from './slow-cancel.js';
+import { sendCancel } from './slow-cancel.js';
 
 /** What every server run carries; a connector's run state extends it. */
 export interface ServerRunState {
@@ -229,9 +229,7 @@ export class ServerSessions<S extends ServerSession<R>, R extends ServerRunState
   #cancelRun(session: S, run: R): Promise<unknown> {
     if (run.cancelled) return session.cancelling ?? Promise.resolve();
     run.cancelled = true;
-    const pending = delayCancelForTests()
-      .then(() => this.#hooks.stop(session, run))
-      .catch(() => undefined);
+    const pending = sendCancel(() => this.#hooks.stop(session, run)).catch(() => undefined);
     session.cancelling = pending;
     void pending.then(() => {
       if (session.cancelling === pending) session.cancelling = null;

@@ -11,6 +11,7 @@ export function setCancelDelayForTests(ms: number): void {
   delayMs = Number.isFinite(ms) && ms > 0 ? ms : 0;
 }
 
-export function delayCancelForTests(): Promise<void> {
-  return delayMs > 0 ? sleep(delayMs) : Promise.resolve();
+/** Calls `send` at once, as a cancel always is, unless a test delay is set. */
+export function sendCancel<T>(send: () => Promise<T>): Promise<T> {
+  return delayMs > 0 ? sleep(delayMs).then(send) : send();
 }

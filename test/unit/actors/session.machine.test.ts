@@ -146,7 +146,7 @@ describe('session machine: cancel', () => {
     h.clock.increment(GRACE_MS - 1);
     expect(h.kills).toEqual([]);
     h.clock.increment(1);
-    expect(h.kills).toEqual([expect.stringMatching(/did not end after its session connection was ended/)]);
+    expect(h.kills).toEqual([expect.stringMatching(/did not stop in time even after its connection was ended/)]);
     expect(h.effects.filter((e) => e.endsWith(runId))).toEqual([`start ${runId}`, `cancel ${runId}`, `end connection ${runId}`]);
     h.send({ type: 'WORKER_EXITED', generation: 1, reason: 'worker killed by SIGKILL' });
     expect(h.outcomes).toEqual([{ runId, status: 'cancelled' }]);
@@ -163,7 +163,7 @@ describe('session machine: cancel', () => {
     h.clock.increment(GRACE_MS - 1);
     expect(h.kills).toEqual([]);
     h.clock.increment(1);
-    expect(h.kills).toEqual([expect.stringMatching(/did not answer the request to end the session connection/)]);
+    expect(h.kills).toEqual([expect.stringMatching(/did not answer the request to end its connection/)]);
     h.send({ type: 'WORKER_EXITED', generation: 1, reason: 'worker killed by SIGKILL' });
     expect(h.outcomes).toEqual([{ runId, status: 'cancelled' }]);
   });
