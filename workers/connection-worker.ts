@@ -5,6 +5,7 @@
  * The WorkerApi is exposed with comlink on the pipe's 'rpc' channel; runs and server health (Connector.onHealth)
  * report on the 'stream' channel.
  */
+import { setCancelDelayForTests } from './connectors/slow-cancel.js';
 import { expose } from 'comlink';
 import { constants, setPriority } from 'node:os';
 import { BridgeError, sessionBusyError } from '../protocol/errors.js';
@@ -78,6 +79,7 @@ const api: WorkerApi = {
     if (config.type === FAULT_INJECTION_TYPE && options.faultInjection !== true) {
       throw new BridgeError('INVALID_PARAMS', `Connector type '${FAULT_INJECTION_TYPE}' exists only with --enable-fault-injection`);
     }
+    if (options.faultInjection === true) setCancelDelayForTests(Number(process.env.DBV_FAULT_SLOW_CANCEL_MS ?? 0));
     configureErrorDiagnostics(options.rawErrors === true, SECRET_CONFIG_PATHS.map((path) => secretValueAt(config, path)));
     const factory = await loadConnectorFactory(config.type);
     // The test-only type's connector reads the same fields as any other.
@@ -116,6 +118,11 @@ const api: WorkerApi = {
   async cancelRun(sessionId, runId) {
     const run = runsBySession.get(sessionId);
     return run !== undefined && run.runId === runId && run.cancel();
+  },
+  async endSessionConnection(sessionId, runId) {
+    const run = runsBySession.get(sessionId);
+    if (run === undefined || run.runId !== runId) return false;
+    return (await requireConnector().endSessionConnection?.(sessionId)) ?? false;
   },
   async closeSession(sessionId) {
     const run = runsBySession.get(sessionId);

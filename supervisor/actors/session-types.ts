@@ -6,7 +6,10 @@ import type { BridgeErrorShape, RunOptions, RunStatus, WorkerIsolation } from '.
 
 export interface SessionInput {
   connectionId: string;
-  /** After a cancel, how long the driver gets to stop before the worker is killed. */
+  /**
+   * After a cancel, how long the driver gets to stop before the session's database connection is ended; and then
+   * how long the worker gets to end it (and the run to end) before the worker is killed.
+   */
   cancelGraceMs: number;
   /** An idle session (or a page-mode run left waiting for its next fetchMore) is closed after this long. */
   idleTimeoutMs: number;

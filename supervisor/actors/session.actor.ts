@@ -72,6 +72,12 @@ export class SessionActor {
           const active = connection.current();
           if (active && active.generation === input.generation) await active.worker.api.cancelRun(this.sessionId, input.runId);
         }),
+        endSessionConnection: fromPromise(async ({ input }) => {
+          const active = connection.current();
+          // Its worker is gone already: that ended the connection, and WORKER_EXITED ends the run.
+          if (!active || active.generation !== input.generation) return true;
+          return active.worker.api.endSessionConnection(this.sessionId, input.runId);
+        }),
         releaseClient: fromPromise(async ({ input }) => {
           const active = connection.current();
           if (active && input.leasedOn === active.generation) await active.worker.api.closeSession(this.sessionId).catch(() => undefined);

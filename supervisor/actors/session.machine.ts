@@ -6,6 +6,10 @@
  *                ▲           │ (END, WORKER_EXITED, a failed start: endRun)     (+ blocked-worker watchdog)
  *                └───────────┘                                         any ─CLOSE─▶ closing ─▶ closed
  *
+ * A cancel escalates (docs/architecture.md, "Cancel escalation"): the worker stops the run on the server; past
+ * `cancelGraceMs` it ends the session's own database connection; only a worker that cannot or does not answer within
+ * a further `cancelGraceMs` is killed, taking every session's run on the connection with it.
+ *
  * The invariant the protocol depends on: every transition out of `active` carries `endRun`, and `active` is left
  * once per run, so each accepted run gets exactly one `finishRun` (its one `query.done`). Events of another runId
  * are ignored, so a late message from an old run can never touch the current one.
@@ -32,6 +36,11 @@ export const sessionMachine = setup({
     startRun: fromPromise<void, { run: SessionRun }>(notProvided),
     /** Asks the worker to stop the run; resolves when the worker acknowledged. */
     cancelRun: fromPromise<void, { runId: string; generation: number }>(notProvided),
+    /**
+     * Asks the worker to end the session's database connection under the run (a cancel that missed its grace).
+     * Resolves whether it did, or the run's worker is gone anyway (its WORKER_EXITED ends the run).
+     */
+    endSessionConnection: fromPromise<boolean, { runId: string; generation: number }>(notProvided),
     /** Gives the session's client back, if it is still leased on the running worker. */
     releaseClient: fromPromise<void, { leasedOn: number | null }>(notProvided),
     blockedWorker: blockedWorkerMachine,
@@ -145,18 +154,19 @@ export const sessionMachine = setup({
             },
             cancelling: {
               entry: 'requestCancel',
-              invoke: {
-                src: 'cancelRun',
-                input: ({ context }) => ({ runId: context.run!.runId, generation: context.run!.generation! }),
-                onDone: '.settled',
-                onError: '.settled',
-              },
-              after: { cancelGrace: { actions: killWorker('driver did not stop in time; killing the worker') } },
+              // Past the grace, the session's own database connection goes, not the worker every session shares.
+              after: { cancelGrace: '.endingConnection' },
               initial: 'awaitingAck',
               states: {
                 // A child process that cannot even acknowledge is stuck inside one native call: killing it is the
                 // only way to stop it, so the whole grace period is not waited out.
                 awaitingAck: {
+                  invoke: {
+                    src: 'cancelRun',
+                    input: ({ context }) => ({ runId: context.run!.runId, generation: context.run!.generation! }),
+                    onDone: 'settled',
+                    onError: 'settled',
+                  },
                   after: {
                     [PROBE_ANSWER_MS]: [
                       { guard: 'inProcessWorker', target: 'settled', actions: killWorker('worker is blocked in the driver; killing it to cancel') },
@@ -166,6 +176,28 @@ export const sessionMachine = setup({
                 },
                 /** Acknowledged, or past the wait: query.cancel answers from here on. */
                 settled: {},
+                /**
+                 * The driver did not stop in time: the worker is asked to end the session's database connection under
+                 * the run (the run then ends cancelled, the session reconnects on its next run). Only a worker that
+                 * cannot, or does not answer within a further grace, is killed.
+                 */
+                endingConnection: {
+                  invoke: {
+                    src: 'endSessionConnection',
+                    input: ({ context }) => ({ runId: context.run!.runId, generation: context.run!.generation! }),
+                    onDone: [
+                      { guard: ({ event }) => event.output, target: 'connectionEnded' },
+                      { target: 'killed', actions: killWorker('driver did not stop in time and its connection cannot be ended; killing the worker') },
+                    ],
+                    onError: { target: 'killed', actions: killWorker('driver did not stop in time and ending its connection failed; killing the worker') },
+                  },
+                  after: { cancelGrace: { target: 'killed', actions: killWorker('driver did not stop in time and the worker did not answer the request to end its connection; killing the worker') } },
+                },
+                /** The connection is gone, so the run's end is on its way; a worker that still does not send it goes. */
+                connectionEnded: {
+                  after: { cancelGrace: { target: 'killed', actions: killWorker('driver did not stop in time even after its connection was ended; killing the worker') } },
+                },
+                killed: {},
               },
             },
           },

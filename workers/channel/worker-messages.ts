@@ -47,6 +47,11 @@ export interface WorkerApi {
   /** Starts a run; it reports only on the stream channel (batch… end). Resolves when the run is accepted. */
   startRun(run: RunRequest): Promise<void>;
   cancelRun(sessionId: string, runId: string): Promise<boolean>;
+  /**
+   * Ends the session's database connection under `runId` at once (a cancel that missed its grace): the run ends
+   * cancelled, the session reconnects on its next run. False when that run is not running or the connector cannot.
+   */
+  endSessionConnection(sessionId: string, runId: string): Promise<boolean>;
   closeSession(sessionId: string): Promise<void>;
   poolStats(): Promise<PoolStats>;
   /**

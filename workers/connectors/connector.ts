@@ -80,6 +80,11 @@ export interface Connector {
   runQuery(sessionId: string, sql: string, opts: ConnectorRunOptions): AsyncIterable<RowBatch>;
   /** Cancels the session's running statement on the server. Resolves true if something was cancelled. */
   cancel(sessionId: string): Promise<boolean>;
+  /**
+   * Ends the session's own database connection under its running statement (server connectors): the run ends
+   * cancelled and the session reconnects on its next run. Resolves true if a run was running.
+   */
+  endSessionConnection?(sessionId: string): Promise<boolean>;
   closeSession(sessionId: string): Promise<void>;
   /** Subscribes to server health events; connectors without a pool (or a server) may not implement it. */
   onHealth?(listener: HealthListener): void;

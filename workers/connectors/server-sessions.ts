@@ -16,6 +16,7 @@
 import { BridgeError, sessionBusyError } from '../../protocol/errors.js';
 import type { ConnectorRunOptions, RowBatch } from './connector.js';
 import { claimSessionSlot, DEFAULT_MAX_SESSIONS } from './session-limit.js';
+import { sendCancel } from './slow-cancel.js';
 
 /** What every server run carries; a connector's run state extends it. */
 export interface ServerRunState {
@@ -39,6 +40,11 @@ export interface ServerSessionHooks<S extends ServerSession<R>, R extends Server
   stop(session: S, run: R): Promise<unknown>;
   /** Ends the session's connection for good: a session may leave a transaction, variables or temp tables behind. */
   destroy(session: S): void;
+  /**
+   * Ends `run`'s reading at once, for a connection ended under it (`sever`): a driver that reports the loss only on
+   * the connection, not on the streaming query, needs telling. Optional: destroy alone ends the others' runs.
+   */
+  interrupt?(session: S, run: R): void;
   /** The error a run gets when the session's connection had already failed. */
   brokenError(error: unknown): BridgeError;
   /** Gives the session a new connection (and whatever the server knows it by); throws the mapped connect error. */
@@ -191,6 +197,23 @@ export class ServerSessions<S extends ServerSession<R>, R extends ServerRunState
     this.#announce(sessionId, null);
   }
 
+  /**
+   * Ends the session's connection under its running statement: the supervisor's step when a cancel did not stop the
+   * run within the cancel grace (docs/api.md, "Cancelling a run"). The run ends cancelled; the session keeps its place
+   * and reconnects on its next run, its state lost as after a lost connection. A cancel still on its way is not
+   * waited for (its `stop` finds `session.run !== run` and does nothing). Resolves whether a run was running.
+   */
+  sever(sessionId: string): boolean {
+    const session = this.#sessions.get(sessionId);
+    const run = session?.run;
+    if (!session || !run || session.lost) return false;
+    run.cancelled = true;
+    session.cancelling = null;
+    this.#giveUp(sessionId, session);
+    this.#hooks.interrupt?.(session, run);
+    return true;
+  }
+
   /** Ends a connection that failed; the session keeps its place and reconnects on its next run. */
   #giveUp(sessionId: string, session: S): void {
     session.lost = true;
@@ -206,7 +229,7 @@ export class ServerSessions<S extends ServerSession<R>, R extends ServerRunState
   #cancelRun(session: S, run: R): Promise<unknown> {
     if (run.cancelled) return session.cancelling ?? Promise.resolve();
     run.cancelled = true;
-    const pending = this.#hooks.stop(session, run).catch(() => undefined);
+    const pending = sendCancel(() => this.#hooks.stop(session, run)).catch(() => undefined);
     session.cancelling = pending;
     void pending.then(() => {
       if (session.cancelling === pending) session.cancelling = null;

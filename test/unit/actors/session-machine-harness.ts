@@ -23,12 +23,17 @@ export interface HarnessOptions {
   /** startRun waits for `releaseStart()` (the worker's answer still on its way while its batches arrive). */
   holdStart?: boolean;
   openFails?: boolean;
+  /**
+   * How the worker answers the request to end the session's connection (a cancel past its grace): it ends it
+   * ('ends', the default), says it cannot ('cannot'), or never answers ('silent', a worker that stopped answering).
+   */
+  endConnection?: 'ends' | 'cannot' | 'silent';
 }
 
 const never = new Promise<never>(() => undefined);
 
 export function sessionHarness(options: HarnessOptions = {}) {
-  const { isolation = 'thread', cancelAcks = true, probeAnswers = true } = options;
+  const { isolation = 'thread', cancelAcks = true, probeAnswers = true, endConnection = 'ends' } = options;
   const clock = new SimulatedClock();
   const effects: string[] = [];
   const outcomes: Array<RunOutcome & { runId: string }> = [];
@@ -56,6 +61,10 @@ export function sessionHarness(options: HarnessOptions = {}) {
       cancelRun: fromPromise(({ input }) => {
         effects.push(`cancel ${input.runId}`);
         return cancelAcks ? Promise.resolve() : never;
+      }),
+      endSessionConnection: fromPromise(({ input }) => {
+        effects.push(`end connection ${input.runId}`);
+        return endConnection === 'silent' ? never : Promise.resolve(endConnection === 'ends');
       }),
       releaseClient: fromPromise(async ({ input }) => void effects.push(`release ${input.leasedOn}`)),
       blockedWorker: blockedWorkerMachine.provide({

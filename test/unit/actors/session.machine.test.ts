@@ -115,16 +115,70 @@ describe('session machine: cancel', () => {
     expect(h.kills).toEqual([]);
   });
 
-  it('kills the worker once the grace period passes without the run ending', async () => {
+  it('past the grace, ends the session’s database connection, not the worker; the run then ends cancelled', async () => {
     const h = sessionHarness();
+    await h.until((s) => s === 'idle');
+    const runId = h.run();
+    await h.started();
+    h.send({ type: 'CANCEL' });
+    h.clock.increment(GRACE_MS - 1);
+    expect(h.effects).not.toContain(`end connection ${runId}`);
+    h.clock.increment(1);
+    expect(h.effects).toContain(`end connection ${runId}`);
+    await waitFor(h.actor, (s) => s.matches({ active: { started: { cancelling: 'connectionEnded' } } }), { timeout: 500 });
+    expect(h.kills).toEqual([]);
+    // The worker's connector ends the run as cancelled once its connection is gone.
+    h.end(runId, 'cancelled');
+    h.clock.increment(GRACE_MS * 3);
+    expect(h.state()).toBe('idle');
+    expect(h.outcomes).toEqual([{ runId, status: 'cancelled', rows: 0 }]);
+    expect(h.kills).toEqual([]);
+  });
+
+  it('escalates in order: server cancel, then the session connection, then (its run still not ended) the worker', async () => {
+    const h = sessionHarness();
+    await h.until((s) => s === 'idle');
+    const runId = h.run();
+    await h.started();
+    h.send({ type: 'CANCEL' });
+    h.clock.increment(GRACE_MS);
+    await waitFor(h.actor, (s) => s.matches({ active: { started: { cancelling: 'connectionEnded' } } }), { timeout: 500 });
+    h.clock.increment(GRACE_MS - 1);
+    expect(h.kills).toEqual([]);
+    h.clock.increment(1);
+    expect(h.kills).toEqual([expect.stringMatching(/did not stop in time even after its connection was ended/)]);
+    expect(h.effects.filter((e) => e.endsWith(runId))).toEqual([`start ${runId}`, `cancel ${runId}`, `end connection ${runId}`]);
+    h.send({ type: 'WORKER_EXITED', generation: 1, reason: 'worker killed by SIGKILL' });
+    expect(h.outcomes).toEqual([{ runId, status: 'cancelled' }]);
+  });
+
+  it('kills the worker when it does not answer the request to end the connection within a further grace', async () => {
+    const h = sessionHarness({ endConnection: 'silent' });
+    await h.until((s) => s === 'idle');
+    const runId = h.run();
+    await h.started();
+    h.send({ type: 'CANCEL' });
+    h.clock.increment(GRACE_MS);
+    expect(h.effects).toContain(`end connection ${runId}`);
+    h.clock.increment(GRACE_MS - 1);
+    expect(h.kills).toEqual([]);
+    h.clock.increment(1);
+    expect(h.kills).toEqual([expect.stringMatching(/did not answer the request to end its connection/)]);
+    h.send({ type: 'WORKER_EXITED', generation: 1, reason: 'worker killed by SIGKILL' });
+    expect(h.outcomes).toEqual([{ runId, status: 'cancelled' }]);
+  });
+
+  it('kills the worker at once when its connector cannot end the session connection (no server connection)', async () => {
+    const h = sessionHarness({ endConnection: 'cannot' });
     await h.until((s) => s === 'idle');
     h.run();
     await h.started();
     h.send({ type: 'CANCEL' });
-    h.clock.increment(GRACE_MS - 1);
-    expect(h.kills).toEqual([]);
-    h.clock.increment(1);
-    expect(h.kills).toEqual([expect.stringMatching(/did not stop in time/)]);
+    h.clock.increment(GRACE_MS);
+    await waitFor(h.actor, (s) => s.matches({ active: { started: { cancelling: 'killed' } } }), { timeout: 500 });
+    expect(h.kills).toEqual([expect.stringMatching(/cannot be ended/)]);
+    h.clock.increment(GRACE_MS * 3);
+    expect(h.kills).toHaveLength(1);
   });
 
   it(`kills a child-process worker that does not acknowledge within ${PROBE_ANSWER_MS} ms; a thread is given the grace period`, async () => {

@@ -237,3 +237,39 @@ describe('ServerSessions', () => {
     expect(announced).toEqual([['s2', 1000], ['s1', null], ['s1', 2000], ['s2', null]]);
   });
 });
+
+describe('ServerSessions.sever (a cancel that missed its grace)', () => {
+  it('ends the connection under the run, does not wait for the late cancel, and the next run reconnects', async () => {
+    const { sessions, destroyed, stops, holdStops } = table();
+    holdStops(new Promise<void>(() => undefined));
+    const severed = deferred();
+    const abort = new AbortController();
+    let run!: ServerRunState;
+    const first = sessions.run(
+      's1',
+      opts(abort.signal),
+      () => (run = { cancelled: false }),
+      async function* (): AsyncGenerator<RowBatch> {
+        yield batch(1);
+        await severed.promise;
+        throw new Error('the session connection was ended');
+      },
+    );
+    await first.next();
+    abort.abort();
+    expect(stops).toHaveLength(1);
+    expect(sessions.sever('s1')).toBe(true);
+    expect(run.cancelled).toBe(true);
+    expect(destroyed).toEqual(['s1']);
+    // A second sever, or one with nothing running, does nothing.
+    expect(sessions.sever('s1')).toBe(false);
+    severed.resolve();
+    await expect(first.next()).rejects.toThrow('the session connection was ended');
+
+    const next = sessions.run('s1', opts(), () => ({ cancelled: false }), async function* (session) {
+      yield { ...batch(session.generation), last: true };
+    });
+    expect((await next.next()).value).toMatchObject({ rows: [[2]], sessionReconnected: true });
+    expect(stops.every((stop) => !stop.ran)).toBe(true);
+  });
+});

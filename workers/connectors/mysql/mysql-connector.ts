@@ -58,6 +58,8 @@ class MysqlConnector implements Connector {
       {
         stop: (_session, run) => run.kill(),
         destroy: (session) => session.connection.destroy(),
+        // mysql2 tells a destroyed connection's streaming query nothing: the reader must be ended by hand.
+        interrupt: (_session, run) => run.reader?.fail(new Error('the session connection was ended')),
         brokenError: (error) => mapMysqlQueryError(error),
         reconnect: async (session) => void Object.assign(session, await this.#connectSession(() => session)),
         backendId: (session) => session.threadId,
@@ -147,6 +149,14 @@ class MysqlConnector implements Connector {
 
   cancel(sessionId: string): Promise<boolean> {
     return this.#sessions.cancel(sessionId);
+  }
+
+  async endSessionConnection(sessionId: string): Promise<boolean> {
+    const backendId = this.#sessions.has(sessionId) ? this.#sessions.get(sessionId).threadId : 0;
+    if (!this.#sessions.sever(sessionId)) return false;
+    // The server may notice the closed socket only once the statement writes: end it from the server side too.
+    void this.endOrphanedBackends([backendId]).catch(() => undefined);
+    return true;
   }
 
   closeSession(sessionId: string): Promise<void> {

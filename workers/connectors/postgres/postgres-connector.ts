@@ -49,6 +49,9 @@ class PostgresConnector implements Connector {
             if (session.run === run) await client.query('SELECT pg_cancel_backend($1)', [session.pid]);
           }),
         destroy: (session) => void session.client.end().catch(() => undefined),
+        // end() only asks the server to close, which it reads after the statement: close the socket itself, so the
+        // statement being read fails now (pg fails the active query when its stream ends).
+        interrupt: (session) => (session.client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy(),
         brokenError: (error) => mapPgQueryError(error),
         reconnect: async (session) => void Object.assign(session, await this.#connectSession(() => session)),
         backendId: (session) => session.pid,
@@ -132,6 +135,14 @@ class PostgresConnector implements Connector {
 
   cancel(sessionId: string): Promise<boolean> {
     return this.#sessions.cancel(sessionId);
+  }
+
+  async endSessionConnection(sessionId: string): Promise<boolean> {
+    const backendId = this.#sessions.has(sessionId) ? this.#sessions.get(sessionId).pid : 0;
+    if (!this.#sessions.sever(sessionId)) return false;
+    // The server may notice the closed socket only once the statement writes: end it from the server side too.
+    void this.endOrphanedBackends([backendId]).catch(() => undefined);
+    return true;
   }
 
   closeSession(sessionId: string): Promise<void> {
