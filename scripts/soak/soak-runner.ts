@@ -16,6 +16,7 @@ import { SoakClient, type ClientHooks, type TransportKind } from './soak-client.
 import { CONNECTION_KEYS, engineOf, MAY_CRASH, Soak, type SoakOptions } from './soak-context.js';
 import { prepareDatabases } from './soak-databases.js';
 import { progressLine, summaryData, summaryTable, writeSummaryJson, type Measures, type SummaryData } from './soak-report.js';
+import { checkMemoryTrend } from './memory-invariant.js';
 import { openFds, rssBytes } from './process-probe.js';
 import { BridgeError, type ConnectionConfig } from '../../protocol/index.js';
 import { seriesSql, type Engine } from './expected-data.js';
@@ -70,6 +71,8 @@ export async function runSoak(options: SoakOptions, log: (line: string, transien
   }, 1000);
 
   let exitCode: number | null = null;
+  /** Every quiet point from the baseline on, for the memory trend (scripts/soak/memory-invariant.ts). */
+  const quietPoints: Snapshot[] = [];
   try {
     await saveConnections(soak);
     const { rss, fds } = sample();
@@ -96,7 +99,9 @@ export async function runSoak(options: SoakOptions, log: (line: string, transien
       log(`quiet point ${phase}: rss ${mib(snapshot.rss)} (main heap ${mib(snapshot.heapUsed)}), fds ${snapshot.fds}, workers ${snapshot.workers}, server connections ${snapshot.serverConnections}, violations so far ${soak.stats.violations.length}`);
       measures.baseline ??= snapshot;
       measures.end = snapshot;
+      quietPoints.push(snapshot);
     }
+    checkMemoryTrend(soak, quietPoints);
     phaseLabel = 'stopping';
     for (const slot of slots.slice(1)) slot.client.disconnect();
   } catch (error) {
