@@ -7,9 +7,10 @@
  * with --enable-fault-injection), SIGKILL of a process-isolated worker (its pid from debug.dumpState), and client
  * misbehaviour (a WebSocket dropped mid-stream, a client that stops reading).
  */
+import { FAULTY_MODES, type FaultyMode } from '../../workers/connectors/faulty/faulty-modes.js';
 import type { ClientSlot } from './client-slot.js';
 import { seriesSql, type Engine } from './expected-data.js';
-import { FaultyRowsCheck, runChecked, series } from './run-checked.js';
+import { FaultyRowsCheck, runChecked, series, type RowCheck } from './run-checked.js';
 import { engineOf, KILLABLE, QUERY_TARGETS, type ConnectionKey } from './soak-context.js';
 import type { TransportKind } from './soak-client.js';
 
@@ -26,6 +27,46 @@ export interface FaultKind {
 const FAULTY: readonly ConnectionKey[] = ['faulty-thread', 'faulty-process'];
 /** SIGABRT (and anything native) takes a whole process down: in a thread that would be the supervisor itself. */
 const FAULTY_PROCESS: readonly ConnectionKey[] = ['faulty-process'];
+
+/** Counts the rows of a result set whose content the fault decides (a `huge` row): only how many arrive is checked. */
+class RowCountCheck implements RowCheck {
+  received = 0;
+  readonly firstProblem = undefined;
+  constructor(readonly expectedCount: number) {}
+  take(rows: readonly unknown[]): void {
+    this.received += rows.length;
+  }
+}
+
+/**
+ * A fault kind straight from the `faulty` connector's contract (workers/connectors/faulty/faulty-modes.ts): its sql,
+ * where it may be injected, how the run must end and whether the worker dies are the mode's, not re-stated here.
+ * `sql` overrides the mode's script only to size it (a `huge` batch of a few MiB); `rows` is how many rows a run that
+ * succeeds has (one result set).
+ */
+function faultyModeKind(modeName: string, weight: number, tweaks: { sql?: string; rows?: number } = {}): FaultKind {
+  const mode: FaultyMode | undefined = FAULTY_MODES.find((m) => m.name === modeName);
+  if (!mode) throw new Error(`no faulty mode named ${modeName} in workers/connectors/faulty/faulty-modes.ts`);
+  const targets = FAULTY.filter((key) => mode.isolations.includes(key === 'faulty-thread' ? 'thread' : 'process'));
+  return {
+    name: `faulty: ${mode.name}`,
+    weight,
+    targets,
+    async inject(slot, target) {
+      await runChecked(slot, {
+        key: target,
+        label: `fault ${mode.name}`,
+        sql: tweaks.sql ?? mode.sql,
+        opts: {},
+        checks: mode.status === 'success' ? [new RowCountCheck(tweaks.rows ?? 0)] : [],
+        statuses: [mode.status],
+        ...(mode.code ? { errorCodes: [mode.code] } : {}),
+        ...(mode.needsCancel ? { during: cancelAfter(slot, slot.random.int(20, 500)) } : {}),
+      });
+      if (mode.workerDies) await recovers(slot, target);
+    },
+  };
+}
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   {
@@ -92,6 +133,14 @@ export const FAULT_KINDS: readonly FaultKind[] = [
       await runChecked(slot, { key: target, label: 'fault leak', sql: `leak ${megabytes}`, opts: {}, checks: [{ take: () => undefined, received: 1, expectedCount: 1, firstProblem: undefined }], statuses: ['success'] });
     },
   },
+  // The watchdog kills a worker whose event loop stops answering heartbeats (~3 s) and restarts it.
+  faultyModeKind('blocked event loop', 1),
+  // A thread worker's heap limit (resourceLimits) contains it; a process worker dies alone.
+  faultyModeKind('out of memory', 1),
+  faultyModeKind('SIGSEGV', 1),
+  faultyModeKind('malformed batch', 2),
+  // 8 MiB rather than the contract test's 24: big enough to be one oversized batch, small enough to run often.
+  faultyModeKind('oversized batch', 2, { sql: 'huge 8', rows: 1 }),
   {
     name: 'worker SIGKILL mid-stream',
     weight: 3,

@@ -16,6 +16,7 @@ import { SoakClient, type ClientHooks, type TransportKind } from './soak-client.
 import { CONNECTION_KEYS, engineOf, MAY_CRASH, Soak, type SoakOptions } from './soak-context.js';
 import { prepareDatabases } from './soak-databases.js';
 import { progressLine, summaryData, summaryTable, writeSummaryJson, type Measures, type SummaryData } from './soak-report.js';
+import { checkMemoryTrend } from './memory-invariant.js';
 import { openFds, rssBytes } from './process-probe.js';
 import { BridgeError, type ConnectionConfig } from '../../protocol/index.js';
 import { seriesSql, type Engine } from './expected-data.js';
@@ -70,6 +71,9 @@ export async function runSoak(options: SoakOptions, log: (line: string, transien
   }, 1000);
 
   let exitCode: number | null = null;
+  /** Every quiet point from the baseline on, for the memory trend (scripts/soak/memory-invariant.ts). */
+  const quietPoints: Snapshot[] = [];
+  let fdBaseline: Snapshot | undefined;
   try {
     await saveConnections(soak);
     const { rss, fds } = sample();
@@ -90,13 +94,18 @@ export async function runSoak(options: SoakOptions, log: (line: string, transien
       await Promise.all(slots.map((slot, i) => clientLoop(slot, phaseEnd, openings[i]!)));
       phaseLabel = `quiet point ${phase}`;
       for (const slot of slots) await slot.closeSessions();
-      const snapshot: Snapshot = await quietPoint(soak, slots.length, measures.baseline);
+      const snapshot: Snapshot = await quietPoint(soak, slots.length, measures.baseline, fdBaseline);
       peakRss = Math.max(peakRss, snapshot.rss);
       soak.stats.phases = phase;
       log(`quiet point ${phase}: rss ${mib(snapshot.rss)} (main heap ${mib(snapshot.heapUsed)}), fds ${snapshot.fds}, workers ${snapshot.workers}, server connections ${snapshot.serverConnections}, violations so far ${soak.stats.violations.length}`);
       measures.baseline ??= snapshot;
+      // The handles' baseline is the first quiet point with the most live workers (a worker idle at the first one
+      // holds its pipes and sockets later): see quiet-point.ts.
+      if (!fdBaseline || snapshot.workers > fdBaseline.workers) fdBaseline = snapshot;
       measures.end = snapshot;
+      quietPoints.push(snapshot);
     }
+    checkMemoryTrend(soak, quietPoints);
     phaseLabel = 'stopping';
     for (const slot of slots.slice(1)) slot.client.disconnect();
   } catch (error) {
