@@ -15,12 +15,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
+import { installLongTaskObserver, launchBenchChromium, longTasksSince } from './bench-browser.js';
 import { startBridge } from './bridge-process.js';
 import { topSelfTime } from './profile-summary.js';
 import { RpcClient } from './rpc-client.js';
 
-declare const window: unknown;
 declare const document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null };
 declare const localStorage: { setItem(key: string, value: string): void };
 declare function requestAnimationFrame(callback: () => void): number;
@@ -46,24 +45,13 @@ function generate(file: string): void {
   db.close();
 }
 
-function installObservers() {
-  const w = window as unknown as { __longtasks: Array<{ start: number; duration: number }> };
-  w.__longtasks = [];
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) w.__longtasks.push({ start: entry.startTime, duration: entry.duration });
-  }).observe({ type: 'longtask' as 'mark', buffered: true });
-}
-
 async function main(): Promise<void> {
   const load = loadavg().map((x) => x.toFixed(2)).join(' ');
   const dir = mkdtempSync(join(tmpdir(), 'dbv_visual_points-'));
   const file = join(dir, 'points.db');
   generate(file);
   const bridge = await startBridge({ ui: true });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  const browser = await launchBenchChromium();
   try {
     const rpc = await RpcClient.connect(bridge.url, bridge.token);
     const connection = await rpc.call<{ id: string }>('connection.create', { config: { name: 'Points', type: 'sqlite', database: file } });
@@ -77,7 +65,7 @@ async function main(): Promise<void> {
       },
       [connection.id, SQL] as const,
     );
-    await page.addInitScript(installObservers);
+    await page.addInitScript(installLongTaskObserver);
     await page.goto(bridge.uiUrl!);
     await page.locator('.cm-content').getByText('select at').waitFor();
     await page.locator('button:has-text("Run all")').click();
@@ -118,7 +106,7 @@ async function main(): Promise<void> {
       for (const { name, ms, share } of topSelfTime(profile, 20)) console.log(`${ms.toFixed(0).padStart(8)} ms ${(share * 100).toFixed(1).padStart(5)}%  ${name}`);
     }
     const zoomedDrawn = Number(await page.locator('[data-testid="chart"]').getAttribute('data-drawn'));
-    const tasks = await page.evaluate(() => (window as { __longtasks: Array<{ start: number; duration: number }> }).__longtasks);
+    const tasks = await longTasksSince(page);
     const round = (xs: number[]) => xs.map((x) => Math.round(x)).join(' ') || 'none';
     const drawing = tasks.filter((t) => t.start >= toggled && t.start < drawnAt).map((t) => t.duration);
     const zooming = tasks.filter((t) => t.start >= zoomFrom).map((t) => t.duration);

@@ -15,13 +15,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { installLongTaskObserver, launchBenchChromium, longTasksSince } from './bench-browser.js';
 import { REPO_ROOT, startBridge } from './bridge-process.js';
 import { topSelfTime } from './profile-summary.js';
 import { RpcClient } from './rpc-client.js';
 
 // page.evaluate / addInitScript functions run in the page; the bridge's tsconfig has no DOM library.
-declare const window: unknown;
 declare const document: { querySelector(selector: string): { textContent: string | null } | null };
 declare const localStorage: { setItem(key: string, value: string): void };
 declare function requestAnimationFrame(callback: () => void): number;
@@ -60,14 +60,6 @@ function generateSchema(file: string): void {
     }
   })();
   db.close();
-}
-
-function installObservers() {
-  const w = window as unknown as { __longtasks: Array<{ start: number; duration: number }> };
-  w.__longtasks = [];
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) w.__longtasks.push({ start: entry.startTime, duration: entry.duration });
-  }).observe({ type: 'longtask' as 'mark', buffered: true });
 }
 
 interface Rep {
@@ -113,7 +105,7 @@ async function openDiagram(page: Page, screenshot?: string): Promise<Rep> {
   await page.mouse.up();
   for (let i = 0; i < 12; i++) await page.mouse.wheel(0, 240);
   await page.waitForTimeout(300);
-  const tasks = await page.evaluate((from) => (window as { __longtasks: Array<{ start: number; duration: number }> }).__longtasks.filter((t) => t.start >= from), clicked);
+  const tasks = await longTasksSince(page, clicked);
   await page.locator('button[aria-label="Close diagram"]').click();
   const drawing = tasks.filter((t) => t.start < drawnAt).map((t) => t.duration);
   const interacting = tasks.filter((t) => t.start >= drawnAt).map((t) => t.duration);
@@ -126,10 +118,7 @@ async function main(): Promise<void> {
   const file = join(dir, 'er300.db');
   generateSchema(file);
   const bridge = await startBridge({ ui: true });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  const browser = await launchBenchChromium();
   try {
     const rpc = await RpcClient.connect(bridge.url, bridge.token);
     const connection = await rpc.call<{ id: string }>('connection.create', { config: { name: 'ER 300', type: 'sqlite', database: file } });
@@ -139,13 +128,13 @@ async function main(): Promise<void> {
     await page.addInitScript((id) => {
       localStorage.setItem('dbv.tabs', JSON.stringify({ tabs: [{ id: 'bench', title: 'Bench', connectionId: id, sql: '' }], activeId: 'bench' }));
     }, connection.id);
-    await page.addInitScript(installObservers);
+    await page.addInitScript(installLongTaskObserver);
     await page.goto(bridge.uiUrl!);
     await page.locator('button[aria-label="ER diagram of main"]').waitFor({ timeout: 60_000 });
     // The noise floor: long tasks while the page does nothing for 5 s (a loaded machine makes even idle tasks long).
     const idleFrom = await page.evaluate(() => performance.now());
     await page.waitForTimeout(5_000);
-    const idle = await page.evaluate((from) => (window as { __longtasks: Array<{ start: number; duration: number }> }).__longtasks.filter((t) => t.start >= from).map((t) => t.duration), idleFrom);
+    const idle = (await longTasksSince(page, idleFrom)).map((t) => t.duration);
     const reps: Rep[] = [];
     const cdp = values.profile ? await context.newCDPSession(page) : null;
     if (cdp) {

@@ -22,7 +22,8 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { installLongTaskObserver, launchBenchChromium } from './bench-browser.js';
 import { startBridge } from './bridge-process.js';
 import { postgresTarget } from './datasets.js';
 import { RpcClient } from './rpc-client.js';
@@ -50,15 +51,6 @@ const SAMPLE_SQL = 'select * from orders limit 1000';
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x: number) => Math.round(x);
 
-/** Installed before the page's own scripts: collects long tasks from the start. */
-function installObservers() {
-  const w = window as unknown as { __longtasks: Array<{ start: number; duration: number }> };
-  w.__longtasks = [];
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) w.__longtasks.push({ start: entry.startTime, duration: entry.duration });
-  }).observe({ type: 'longtask' as 'mark', buffered: true });
-}
-
 async function openTab(browserPage: Page, url: string, connectionId: string, sql: string): Promise<void> {
   await browserPage.addInitScript(
     ([id, text]) => {
@@ -67,7 +59,7 @@ async function openTab(browserPage: Page, url: string, connectionId: string, sql
     },
     [connectionId, sql],
   );
-  await browserPage.addInitScript(installObservers);
+  await browserPage.addInitScript(installLongTaskObserver);
   await browserPage.goto(url);
   await browserPage.getByRole('button', { name: '▶ Run' }).and(browserPage.locator(':enabled')).waitFor();
   await browserPage.locator('.cm-content').getByText(sql.slice(0, 20)).waitFor();
@@ -241,10 +233,7 @@ async function workerHeapUsage(browser: Browser): Promise<{ usedSize: number; to
 async function main(): Promise<void> {
   const load = loadavg().map((x) => x.toFixed(2)).join(' ');
   const bridge = await startBridge({ ui: true });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  const browser = await launchBenchChromium();
   try {
     const rpc = await RpcClient.connect(bridge.url, bridge.token);
     const connections = await rpc.call<Array<{ id: string; name: string }>>('connection.list');
