@@ -6,19 +6,17 @@
  * statuses and durations, and Cancel stops a running PostgreSQL backup (kept running by a lock pg_dump waits on).
  * Screenshots: docs/screenshots/backups.png, restore-confirm.png, jobs.png.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type pg from 'pg';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBridgeProcess, type BridgeProcess } from '../helpers/bridge-process.js';
-import { browserAvailable, launchChromium } from '../helpers/browser.js';
-import { connectWs, type TestClient } from '../helpers/clients.js';
+import { browserAvailable } from '../helpers/browser.js';
+import type { TestClient } from '../helpers/clients.js';
 import { testDatabase } from '../helpers/databases.js';
 import { adminClient, createTestDatabase, dropTestDatabase } from '../integration/postgres/pg-fixture.js';
-import { openUi, screenshot } from './ui-page.js';
+import { openBackupsScreen, type BackupsScreen } from './backups-screen.js';
+import { screenshot } from './ui-page.js';
 
 const ROWS = 3000;
 const pgDb = await testDatabase('postgres');
@@ -37,40 +35,28 @@ async function count(client: TestClient, connectionId: string, sql: string): Pro
 }
 
 describe.skipIf(!browserAvailable())('the backups and jobs screens', { timeout: 120_000 }, () => {
+  let screen: BackupsScreen;
   let dir: string;
   let dbPath: string;
-  let bridge: BridgeProcess;
   let rpc: TestClient;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
   let connectionId: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'dbv-backupui-'));
-    dbPath = join(dir, 'shop.db');
-    const db = new Database(dbPath);
-    db.exec('CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, note TEXT); CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT)');
-    const insert = db.prepare('INSERT INTO items (name, note) VALUES (?, ?)');
-    db.transaction(() => {
-      for (let i = 1; i <= ROWS; i++) insert.run(`item ${i}`, 'x'.repeat(200));
-    })();
-    db.exec("INSERT INTO tags (label) VALUES ('red'), ('green')");
-    db.close();
-    bridge = await startBridgeProcess({ fromDist: true, args: ['--no-sample', '--backup-dir', join(dir, 'extra-backups')] });
-    rpc = await connectWs(bridge.ready.url, bridge.token);
-    connectionId = (await rpc.call('connection.create', { config: { name: 'Shop', type: 'sqlite', database: dbPath } })).id;
-    browser = await launchChromium();
-    ({ page, errors } = await openUi(browser, bridge.ready.ui!));
-    await page.getByRole('option', { name: /Shop/ }).getByRole('button').first().click();
-    await page.getByRole('button', { name: 'Backups', exact: true }).click();
+    screen = await openBackupsScreen('Shop', (db) => {
+      db.exec('CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, note TEXT); CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT)');
+      const insert = db.prepare('INSERT INTO items (name, note) VALUES (?, ?)');
+      db.transaction(() => {
+        for (let i = 1; i <= ROWS; i++) insert.run(`item ${i}`, 'x'.repeat(200));
+      })();
+      db.exec("INSERT INTO tags (label) VALUES ('red'), ('green')");
+    });
+    ({ dir, dbPath, rpc, page, errors, connectionId } = screen);
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await rpc?.close().catch(() => undefined);
-    if (bridge) expect(await bridge.stop()).toBe(0);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await screen?.stop();
   });
 
   it('starts a SQLite backup whose progress reaches 100 % and lists it with size, date and checksum', async () => {

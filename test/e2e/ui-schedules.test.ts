@@ -4,46 +4,27 @@
  * faulty field marked and Save refused (nothing reaches app.db), and a schedule is created, disabled, edited and
  * deleted — each checked over RPC. Screenshots: docs/screenshots/schedule-editor.png, schedule-cron-error.png.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBridgeProcess, type BridgeProcess } from '../helpers/bridge-process.js';
-import { browserAvailable, launchChromium } from '../helpers/browser.js';
-import { connectWs, type TestClient } from '../helpers/clients.js';
-import { openUi, screenshot } from './ui-page.js';
+import { browserAvailable } from '../helpers/browser.js';
+import type { TestClient } from '../helpers/clients.js';
+import { openBackupsScreen, type BackupsScreen } from './backups-screen.js';
+import { screenshot } from './ui-page.js';
 
 describe.skipIf(!browserAvailable())('the schedule editor', { timeout: 90_000 }, () => {
-  let dir: string;
-  let bridge: BridgeProcess;
+  let screen: BackupsScreen;
   let rpc: TestClient;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
   let connectionId: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'dbv-backupui-sched-'));
-    const dbPath = join(dir, 'notes.db');
-    const db = new Database(dbPath);
-    db.exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('a'), ('b')");
-    db.close();
-    bridge = await startBridgeProcess({ fromDist: true, args: ['--no-sample', '--backup-dir', join(dir, 'extra-backups')] });
-    rpc = await connectWs(bridge.ready.url, bridge.token);
-    connectionId = (await rpc.call('connection.create', { config: { name: 'Notes', type: 'sqlite', database: dbPath } })).id;
-    browser = await launchChromium();
-    ({ page, errors } = await openUi(browser, bridge.ready.ui!));
-    await page.getByRole('option', { name: /Notes/ }).getByRole('button').first().click();
-    await page.getByRole('button', { name: 'Backups', exact: true }).click();
+    screen = await openBackupsScreen('Notes', (db) => db.exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('a'), ('b')"));
+    ({ rpc, page, errors, connectionId } = screen);
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await rpc?.close().catch(() => undefined);
-    if (bridge) expect(await bridge.stop()).toBe(0);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await screen?.stop();
   });
 
   const editor = () => page.getByRole('dialog', { name: /backup schedule/ });
