@@ -14,7 +14,7 @@ import { forkSimulatedUtilityProcess, type RendererPort, type SimulatedUtilityPr
 import { APP_RESPONSE_HEADERS, resolveAppFile } from '../../ui/electron/app-protocol.js';
 import { REPO_ROOT } from '../helpers/bridge-process.js';
 import { browserAvailable, launchChromium } from '../helpers/browser.js';
-import { screenshot, setEditorText } from './ui-page.js';
+import { newUiPage, screenshot, setEditorText } from './ui-page.js';
 
 const ORIGIN = 'http://dbv.desktop';
 
@@ -56,14 +56,7 @@ describe.skipIf(!browserAvailable())('the renderer in desktop mode (MessagePort,
   });
 
   async function openDesktopPage(): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    const errors: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
-    });
-    page.on('pageerror', (error) => errors.push(String(error)));
+    const { context, page, errors } = await newUiPage(browser);
     // ui/dist with the desktop app's headers; anything else (any other origin) is refused, as in the app.
     await context.route('**/*', async (route) => {
       const url = new URL(route.request().url());

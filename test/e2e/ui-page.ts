@@ -3,7 +3,7 @@
  * requests collected (a CSP violation shows up there), and screenshots written to docs/screenshots/.
  */
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { REPO_ROOT } from '../helpers/bridge-process.js';
 
 export const SCREENSHOT_DIR = join(REPO_ROOT, 'docs/screenshots');
@@ -14,9 +14,9 @@ export interface UiPage {
   errors: string[];
 }
 
-export async function openUi(browser: Browser, url: string, opts: { colorScheme?: 'light' | 'dark' } = {}): Promise<UiPage> {
+/** A new page (its own context, the tests' viewport) collecting console and page errors; not yet navigated. */
+export async function newUiPage(browser: Browser, opts: { colorScheme?: 'light' | 'dark' } = {}): Promise<UiPage & { context: BrowserContext }> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, colorScheme: opts.colorScheme ?? 'light' });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const page = await context.newPage();
   // Shorter than the test timeout, so a missing element fails with the locator's own message.
   page.setDefaultTimeout(10_000);
@@ -25,6 +25,12 @@ export async function openUi(browser: Browser, url: string, opts: { colorScheme?
     if (message.type() === 'error') errors.push(message.text());
   });
   page.on('pageerror', (error) => errors.push(String(error)));
+  return { context, page, errors };
+}
+
+export async function openUi(browser: Browser, url: string, opts: { colorScheme?: 'light' | 'dark' } = {}): Promise<UiPage> {
+  const { context, page, errors } = await newUiPage(browser, opts);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.goto(url);
   return { page, errors };
 }
