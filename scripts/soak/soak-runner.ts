@@ -259,10 +259,11 @@ function scanForSecrets(soak: Soak, dataDir: string): void {
 
 /**
  * A run on a connection the soak never kills that ended WORKER_CRASHED is a violation — unless the bridge's log shows
- * the bridge killed that worker itself moments before, because a cancelled run's driver did not stop within the
- * cancel grace ("driver did not stop in time; killing the worker", supervisor/actors/session.actor.ts). That kill
- * ends every run on the connection, not only the cancelled one: counted and reported (docs/reliability.md, "Found by
- * the soak"), not a violation of the soak's invariants, since the bridge does it on purpose.
+ * the bridge killed that worker itself moments before. Past the cancel grace the bridge first ends only the cancelled
+ * session's database connection; it kills the worker (every run on the connection with it) only when that cannot be
+ * done or is not answered in time ("driver did not stop in time … killing the worker", supervisor/actors/
+ * session.machine.ts). Such a kill is counted and reported (docs/reliability.md, "Found by the soak"), not a
+ * violation of the soak's invariants, since the bridge does it on purpose.
  */
 function settleSuspects(soak: Soak, dataDir: string): void {
   const kills: Array<{ time: number; connectionId: string }> = [];

@@ -68,6 +68,9 @@ export class WorkerSocket {
 
 /** Keep (or stop keeping) a session's result rows in the worker; its batches then arrive without them. */
 export function keepRowsInWorker(sessionId: string, keep: boolean): void {
+  // No worker means no socket in one (the desktop app's MessagePort link): batches reach the page whole, and starting
+  // a worker here would only hold a thread that never sees a frame.
+  if (!worker) return;
   post({ type: 'keepRows', sessionId, keep });
 }
 
