@@ -124,13 +124,13 @@ describe.skipIf(!BUILT && process.env.CI !== 'true')('backup schedules', () => {
     expect(times(ids.run_all, lastBefore(ids.run_all), firstTick(ids.run_all))).toEqual(runTimes(lastBefore(ids.run_all), firstTick(ids.run_all)));
     // run_once: one job for all the missed ones, for the latest run time due at the first tick.
     expect(times(ids.run_once, lastBefore(ids.run_once), restartAt - 1).length).toBeLessThanOrEqual(1);
-    // One catch-up job (enqueued late) for the latest run time missed; on a loaded machine the first tick can come
-    // after the next run time is due, whose own on-time job then sits beside it — but never a second catch-up.
-    const sinceStop = of(ids.run_once).filter((j) => ms(j.scheduledFor) > lastBefore(ids.run_once) && ms(j.scheduledFor) <= firstTick(ids.run_once));
-    const catchUp = sinceStop.filter((j) => ms(j.createdAt) - ms(j.scheduledFor) >= PERIOD_MS / 2);
-    expect(catchUp).toHaveLength(1);
-    expect(sinceStop.length - catchUp.length).toBeLessThanOrEqual(1);
-    expect(ms(catchUp[0]!.scheduledFor)).toBeGreaterThanOrEqual(missed(ids.run_once).at(-1)!);
+    // One job for all the missed run times: none for any but the latest missed while down, and by the first tick a
+    // job for the latest due. On a loaded machine the first tick can come after the next run time is due, whose own
+    // on-time job then stands beside it — so one or two, never one per missed time.
+    const once = times(ids.run_once, lastBefore(ids.run_once), firstTick(ids.run_once));
+    expect(once.length).toBeGreaterThanOrEqual(1);
+    expect(once.length).toBeLessThanOrEqual(2);
+    expect(once[0]).toBeGreaterThanOrEqual(missed(ids.run_once).at(-1)!);
     // skip: none of the run times that were already more than their grace (1.5 s) late when the bridge came back.
     expect(times(ids.skip, lastBefore(ids.skip), restartAt - PERIOD_MS / 2)).toEqual([]);
 
