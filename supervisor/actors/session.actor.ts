@@ -187,7 +187,7 @@ export class SessionActor {
     this.#stream?.close();
     this.#stream = null;
     const { status, error } = outcome;
-    this.#page.fail(error ? BridgeError.from(error) : new BridgeError('QUERY_CANCELLED', `The run ended (${status}) before the page arrived`));
+    this.#page.ended(run.runId, status, error ? BridgeError.from(error) : null);
     reportRunEnd(this.#report, run, outcome, rowsRelayed);
   }
 }

@@ -6,3 +6,9 @@
 export function cursorTokenFor(runId: string, batchesSent: number): string {
   return `${runId}:${batchesSent}`;
 }
+
+/** The run a cursor token names ('' for a token that is not one of ours). */
+export function runIdOfCursorToken(cursorToken: string): string {
+  const colon = cursorToken.lastIndexOf(':');
+  return colon > 0 ? cursorToken.slice(0, colon) : '';
+}

@@ -55,7 +55,7 @@ describe('page mode and query.fetchMore', () => {
     expect(pages.length).toBe(Math.ceil(ids.length / 1000));
   });
 
-  it('refuses a stale token, a second run while paging, and fetchMore without a page run', async () => {
+  it('refuses a stale token, a second run while paging, fetchMore without a page run, and a fetch after the run was cancelled', async () => {
     const { sessionId } = await client.call('query.createSession', { connectionId: sampleId });
     const none = await client.request('query.fetchMore', { sessionId, cursorToken: 'x' });
     expect(none).toMatchObject({ ok: false, error: { code: 'INVALID_PARAMS' } });
@@ -70,6 +70,9 @@ describe('page mode and query.fetchMore', () => {
     const collected = client.collectRun(runId);
     expect(await client.call('query.cancel', { sessionId })).toEqual({ cancelled: true });
     expect((await collected).done.status).toBe('cancelled');
+    // A fetch that was on its way when the run ended is told how the run ended, not that there never was one.
+    const late = await client.request('query.fetchMore', { sessionId, cursorToken: second.cursorToken! });
+    expect(late).toMatchObject({ ok: false, error: { code: 'QUERY_CANCELLED', details: { runId } } });
     const next = await client.call('query.run', { sessionId, sql: 'select 1 as one' });
     expect((await client.collectRun(next.runId)).done.status).toBe('success');
   });
