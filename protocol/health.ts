@@ -34,7 +34,8 @@ export interface DebugState {
   pid: number;
   version: string;
   uptimeSec: number;
-  memory: { rss: number; heapUsed: number; heapTotal: number; external: number };
+  /** `afterGc`: a full garbage collection ran just before (asked for with `collectGarbage`, and possible). */
+  memory: { rss: number; heapUsed: number; heapTotal: number; external: number; afterGc: boolean };
   clients: Array<{ id: string; transport: string; sessions: number; bufferedBytes: number }>;
   workers: WorkerDebugInfo[];
   sessions: Array<{ sessionId: string; connectionId: string; clientId: string; state: string; runId?: string }>;
@@ -53,7 +54,7 @@ export interface ConnectorStatusEvent {
 
 export const healthMethods = {
   ping: defineMethod<PingResult>()('health.ping', z.object({}), []),
-  dumpState: defineMethod<DebugState>()('debug.dumpState', z.object({}), []),
+  dumpState: defineMethod<DebugState>()('debug.dumpState', z.object({ collectGarbage: z.boolean().optional() }), ['collectGarbage']),
 };
 
 export const connectorEvents = {

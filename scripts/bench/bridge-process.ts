@@ -36,6 +36,8 @@ export interface StartBridgeOptions {
   cpuProfDir?: string;
   /** Serve the built UI and keep the sample connection (the UI benchmark, scripts/bench/ui-perf.ts). */
   ui?: boolean;
+  /** Node options before the entry (the soak: --expose-gc, so debug.dumpState can report the live heap). */
+  nodeFlags?: string[];
   /** More command-line options (the soak: --enable-debug, --enable-fault-injection, --backup-dir …). */
   args?: string[];
   /** More environment variables for the bridge (the soak: its master password and keychain service). */
@@ -58,7 +60,7 @@ export async function startBridge(opts: StartBridgeOptions = {}): Promise<Bridge
   // threads if they inherit execArgv); a process-isolated worker is forked with its own execArgv and is not profiled.
   const profile = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
   // Launched as `npm start` launches it: with the bridge's V8 flags (supervisor/node-flags.ts).
-  const entry = [...profile, ...SUPERVISOR_NODE_FLAGS, ...(useDist ? [distEntry] : ['--import', 'tsx', join(REPO_ROOT, 'supervisor/main.ts')])];
+  const entry = [...profile, ...SUPERVISOR_NODE_FLAGS, ...(opts.nodeFlags ?? []), ...(useDist ? [distEntry] : ['--import', 'tsx', join(REPO_ROOT, 'supervisor/main.ts')])];
   // The token goes through the environment, never argv (visible to every local user in `ps`).
   const args = [...entry, '--port', '0', '--data-dir', dataDir, ...(opts.ui ? [] : ['--no-sample', '--no-ui']), '--log-level', 'warn'];
   const child = spawn(process.execPath, [...args, ...(opts.stdio ? ['--stdio'] : []), ...(opts.args ?? [])], {

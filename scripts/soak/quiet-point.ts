@@ -30,7 +30,7 @@ export interface Snapshot {
   sessions: number;
   /** Connections to the soak's databases that the servers see. */
   serverConnections: number;
-  /** The supervisor's main V8 heap in use (debug.dumpState): tells a leak in its own JavaScript from growth elsewhere. */
+  /** The supervisor's live main V8 heap (debug.dumpState after a full GC): tells a leak in its own JavaScript from growth elsewhere. */
   heapUsed: number;
 }
 
@@ -42,7 +42,9 @@ export async function quietPoint(soak: Soak, expectedClients: number, baseline: 
   let state: DebugState;
   let serverConnections = 0;
   for (;;) {
-    state = await soak.admin.bridge.call('debug.dumpState', {});
+    // After a full GC: the heap the memory rule judges is the live one, not garbage not yet collected.
+    state = await soak.admin.bridge.call('debug.dumpState', { collectGarbage: true });
+    if (!state.memory.afterGc) throw new Error('debug.dumpState could not collect garbage: the bridge must run with --expose-gc');
     problems = [];
     if (state.sessions.length > 0) problems.push(`sessions: ${state.sessions.length} still open (${state.sessions.map((s) => `${s.sessionId} ${s.state}`).join(', ')})`);
     for (const pool of state.pools) {

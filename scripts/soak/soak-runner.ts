@@ -34,6 +34,7 @@ export async function runSoak(options: SoakOptions, log: (line: string, transien
   const bridge = await startBridge({
     stdio: true,
     dataDir,
+    nodeFlags: ['--expose-gc'],
     args: ['--enable-debug', '--enable-fault-injection', '--backup-dir', exportsDir],
     env: {
       // The file backend (no OS keychain here) is unlocked at start; with a keychain, the soak's own service name.

@@ -34,6 +34,8 @@ export interface BridgeProcess {
 
 export interface StartBridgeOptions {
   args?: string[];
+  /** Node options before the entry (e.g. --expose-gc). */
+  nodeFlags?: string[];
   dataDir?: string;
   token?: string;
   stdio?: boolean;
@@ -45,7 +47,7 @@ export async function startBridgeProcess(opts: StartBridgeOptions = {}): Promise
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'dbv-test-'));
   const token = opts.token ?? `test-token-${Math.random().toString(36).slice(2)}`;
   // The same V8 flags as every other launcher (supervisor/node-flags.ts).
-  const entry = [...SUPERVISOR_NODE_FLAGS, ...(opts.fromDist ? [join(REPO_ROOT, 'dist/supervisor/main.js')] : ['--import', 'tsx', join(REPO_ROOT, 'supervisor/main.ts')])];
+  const entry = [...SUPERVISOR_NODE_FLAGS, ...(opts.nodeFlags ?? []), ...(opts.fromDist ? [join(REPO_ROOT, 'dist/supervisor/main.js')] : ['--import', 'tsx', join(REPO_ROOT, 'supervisor/main.ts')])];
   const args = [...entry, '--port', '0', '--data-dir', dataDir, ...(opts.stdio ? ['--stdio'] : []), ...(opts.args ?? [])];
   // The token goes through the environment, never argv (visible to every local user in `ps`).
   const child = spawn(process.execPath, args, {

@@ -24,12 +24,16 @@ export function healthHandlers(deps: HealthHandlerDeps): HandlerTable {
   return {
     'health.ping': () => ({ uptime: (Date.now() - deps.startedAt) / 1000, version: deps.version, pid: process.pid }),
 
-    'debug.dumpState': async (): Promise<DebugState> => {
+    'debug.dumpState': async ({ collectGarbage }): Promise<DebugState> => {
       if (!deps.debug) {
         throw new BridgeError('FORBIDDEN', 'debug.dumpState is served only when the bridge runs with --enable-debug (or DBV_ENABLE_DEBUG=1).', {
           reason: 'debug-disabled',
         });
       }
+      // Only a bridge started with node's --expose-gc can collect on demand (the soak starts it so, to judge live memory).
+      const gc = (globalThis as { gc?: () => void }).gc;
+      const afterGc = collectGarbage === true && typeof gc === 'function';
+      if (afterGc) gc();
       const memory = process.memoryUsage();
       const sessions = deps.sessions.all();
       const actors = deps.connections.all();
@@ -44,7 +48,7 @@ export function healthHandlers(deps: HealthHandlerDeps): HandlerTable {
         pid: process.pid,
         version: deps.version,
         uptimeSec: Math.round((Date.now() - deps.startedAt) / 1000),
-        memory: { rss: memory.rss, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal, external: memory.external },
+        memory: { rss: memory.rss, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal, external: memory.external, afterGc },
         clients: deps.clients.all().map((c) => ({
           id: c.id,
           transport: c.transport.kind,
