@@ -31,6 +31,8 @@ export interface QueryResultEvent {
   runId: string;
   resultSetIndex: number;
   batchIndex: number;
+  /** How many rows `rows` holds (docs/api.md, query.result: `rows` is serialized last, so this is readable before it). */
+  rowCount: number;
   rows: Array<Record<string, CellValue> | CellValue[]>;
   columns: ColumnMeta[];
   complete: boolean;
@@ -60,6 +62,7 @@ export interface QueryErrorEvent {
 }
 
 export interface FetchMoreResult {
+  rowCount: number;
   rows: QueryResultEvent['rows'];
   columns: ColumnMeta[];
   complete: boolean;

@@ -1,6 +1,8 @@
 /**
  * Builds the `params` of a `query.result` notification from a connector's RowBatch and serializes it once: the
  * supervisor splices this string into the JSON-RPC frame without parsing it (docs/architecture.md, "A query, from RPC to driver and back").
+ * `rows` is always the last field and `rowCount` comes before it (docs/api.md, query.result), so a client can count
+ * and route a batch from its head alone.
  */
 import type { ColumnMeta, QueryResultEvent } from '../protocol/index.js';
 
@@ -39,6 +41,7 @@ export class ResultBatchEncoder {
       runId: this.#runId,
       resultSetIndex: input.resultSetIndex,
       batchIndex: input.batchIndex,
+      rowCount: input.rows.length,
       columns,
       complete: input.complete,
     };

@@ -26,6 +26,16 @@ describe('result batch encoding', () => {
     expect(json).toContain('"rows":[{"__proto__":7}]');
   });
 
+  it('serializes rows last, after rowCount, in both forms (docs/api.md query.result: a client may read the head alone)', () => {
+    const encoder = new ResultBatchEncoder('s', 'r', 'array');
+    const parsed = encoder.encode({ resultSetIndex: 0, batchIndex: 0, columns: [col('a')], rows: [[1], [2]], complete: false, cursorToken: 'r:1' });
+    const spliced = encoder.encode({ resultSetIndex: 0, batchIndex: 1, columns: [col('a')], rows: ['[3]', '[4]', '[5]'], rowsAreJson: true, complete: true });
+    for (const [json, count] of [[parsed, 2], [spliced, 3]] as const) {
+      expect(Object.keys(JSON.parse(json)).at(-1)).toBe('rows');
+      expect(json).toMatch(new RegExp(`"rowCount":${count},.*,"rows":\\[[^]*\\]}$`));
+    }
+  });
+
   it('keeps rows as arrays and the original column names in array format', () => {
     const json = new ResultBatchEncoder('s', 'r', 'array').encode({
       resultSetIndex: 1,
@@ -40,6 +50,7 @@ describe('result batch encoding', () => {
       runId: 'r',
       resultSetIndex: 1,
       batchIndex: 2,
+      rowCount: 1,
       rows: [[1, 2]],
       columns: [col('a'), col('a')],
       complete: false,

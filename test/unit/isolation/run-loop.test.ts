@@ -53,7 +53,7 @@ describe('QueryRun credit flow', () => {
   it('sends one empty complete batch when the connector produced nothing', async () => {
     const { run, batches, ends } = start([]);
     await run.done;
-    expect(batches()).toEqual([{ sessionId: 's', runId: 'r', resultSetIndex: 0, batchIndex: 0, rows: [], columns: [], complete: true }]);
+    expect(batches()).toEqual([{ sessionId: 's', runId: 'r', resultSetIndex: 0, batchIndex: 0, rowCount: 0, rows: [], columns: [], complete: true }]);
     expect(ends()).toHaveLength(1);
   });
 
