@@ -1,10 +1,11 @@
 /**
- * The bridge worker: the page's WebSocket to the bridge lives here, in a dedicated Web Worker, so that parsing a
+ * The bridge worker: the page's WebSocket to the bridge lives here, in a dedicated Web Worker, so that receiving a
  * million streamed rows — and keeping them — never blocks the main thread (docs/benchmarks.md, "UI"). Frames go
- * through the BatchRouter; the page asks for the grid rows it shows. protocol/client.ts stays on the page: this is
- * only its transport.
+ * through the BatchRouter, which keeps the grid's rows as text and parses only the batches the grid shows; the page
+ * asks for the rows it shows. protocol/client.ts stays on the page: this is only its transport.
  */
-import { BatchRouter } from './batch-router.js';
+import { BatchRouter, isCountOnly } from './batch-router.js';
+import { MessageCoalescer } from './message-coalescer.js';
 import type { FromWorker, ToWorker } from './worker-messages.js';
 import { RowStore } from '../results/row-store.js';
 
@@ -17,8 +18,11 @@ const scope = self as unknown as WorkerScope;
 const store = new RowStore();
 const router = new BatchRouter(store);
 let socket: { id: number; ws: WebSocket } | null = null;
+/** Count-only batches reach the page at most once per frame. */
+const counts = new MessageCoalescer((message) => scope.postMessage(message), 16);
 
 function post(message: FromWorker): void {
+  counts.flush();
   scope.postMessage(message);
 }
 
@@ -37,7 +41,8 @@ function open(id: number, url: string): void {
       // Not JSON: let the page's client see (and reject) it as it is.
       data = event.data;
     }
-    post({ type: 'message', socket: id, data });
+    if (isCountOnly(data)) counts.hold(id, data as object);
+    else post({ type: 'message', socket: id, data });
   };
   ws.onclose = () => {
     if (socket === current) {
