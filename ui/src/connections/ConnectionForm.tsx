@@ -7,6 +7,7 @@ import type { Connection, ConnectionTestResult, ConnectorType } from '../../../p
 import { Dialog } from '../app/Dialog.js';
 import { bridge, describeError } from '../bridge/bridge.js';
 import { configFromForm, DEFAULT_PORTS, emptyForm, formFromConnection, validateForm, type FormState } from './connection-form-model.js';
+import { connectionUpdated } from '../schema/metadata-store.js';
 import { ENGINE_LABELS, reloadConnections } from './connections-store.js';
 
 export type FormMode = { kind: 'create' } | { kind: 'edit'; connection: Connection } | { kind: 'duplicate'; connection: Connection };
@@ -55,6 +56,7 @@ export function ConnectionForm(props: { mode: FormMode; onClose: () => void; onS
           ? await bridge.client.call('connection.update', { id: mode.connection.id, config })
           : await bridge.client.call('connection.create', { config });
       await reloadConnections();
+      if (mode.kind === 'edit') connectionUpdated(mode.connection.id);
       props.onSaved(saved);
     } catch (error) {
       setSaveError(describeError(error));

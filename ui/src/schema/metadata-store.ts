@@ -11,21 +11,39 @@ export type MetadataEntry = { kind: 'loading' } | { kind: 'ready'; metadata: Sch
 
 export const metadataByConnection = new Store<Record<string, MetadataEntry>>({});
 const inFlight = new Map<string, Promise<void>>();
+/** The latest request per connection: an older one that ends later (failed by a config change) must not overwrite it. */
+const latest = new Map<string, number>();
+let requests = 0;
 
 export function loadMetadata(connectionId: string, force = false): Promise<void> {
   const existing = metadataByConnection.get()[connectionId];
   if (!force && existing && existing.kind !== 'failed') return inFlight.get(connectionId) ?? Promise.resolve();
   const set = (entry: MetadataEntry) => metadataByConnection.update((all) => ({ ...all, [connectionId]: entry }));
   if (!existing || existing.kind !== 'ready') set({ kind: 'loading' });
+  const id = ++requests;
+  latest.set(connectionId, id);
+  const setIfLatest = (entry: MetadataEntry) => {
+    if (latest.get(connectionId) === id) set(entry);
+  };
   const request = bridge.client
     .call('metadata.listSchemas', { connectionId })
     .then(
-      (metadata) => set({ kind: 'ready', metadata, loadedAt: Date.now() }),
-      (error: unknown) => set({ kind: 'failed', message: describeError(error) }),
+      (metadata) => setIfLatest({ kind: 'ready', metadata, loadedAt: Date.now() }),
+      (error: unknown) => setIfLatest({ kind: 'failed', message: describeError(error) }),
     )
-    .finally(() => inFlight.delete(connectionId));
+    .finally(() => {
+      if (latest.get(connectionId) === id) inFlight.delete(connectionId);
+    });
   inFlight.set(connectionId, request);
   return request;
+}
+
+/**
+ * A saved connection's config changed (connection.update): the bridge stopped its worker — failing a metadata load
+ * under way — and the config may now name another database. Metadata already shown or asked for is loaded afresh.
+ */
+export function connectionUpdated(connectionId: string): void {
+  if (metadataByConnection.get()[connectionId]) void loadMetadata(connectionId, true);
 }
 
 /** The metadata of a connection, loading it when first asked for. */
