@@ -41,9 +41,9 @@ describe('coalescing count-only batches', () => {
     expect(posted).toHaveLength(2);
   });
 
-  it('holds only kept batches without head rows', () => {
+  it('holds only streamed batches of kept sessions without head rows, never a fetchMore answer', () => {
     expect(isCountOnly({ method: 'query.result', params: { rows: [], batchRows: 1000 } })).toBe(true);
-    expect(isCountOnly({ id: 4, result: { ok: true, data: { rows: [], batchRows: 2 } } })).toBe(true);
+    expect(isCountOnly({ id: 4, result: { ok: true, data: { rows: [], batchRows: 2 } } })).toBe(false);
     expect(isCountOnly({ method: 'query.result', params: { rows: [[1]], batchRows: 1000 } })).toBe(false);
     expect(isCountOnly({ method: 'query.result', params: { rows: [] } })).toBe(false);
     expect(isCountOnly('{"jsonrpc":"2.0","method":"query.done","params":{}}')).toBe(false);

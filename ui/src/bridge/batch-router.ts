@@ -79,10 +79,12 @@ export class BatchRouter {
   }
 }
 
-/** A kept batch that brings the page no rows, only its count: it may wait a moment (message-coalescer.ts). */
+/**
+ * A streamed batch (a `query.result` event) of a kept session that brings the page no rows, only its count: it may
+ * wait a moment (message-coalescer.ts). A `query.fetchMore` answer never waits: the page's next pull awaits it.
+ */
 export function isCountOnly(data: string | object): boolean {
   if (typeof data === 'string') return false;
-  const message = data as { params?: unknown; result?: { data?: unknown } };
-  const fields = (message.params ?? message.result?.data) as Partial<KeptBatchFields> | undefined;
+  const fields = (data as { params?: Partial<KeptBatchFields> }).params;
   return fields?.batchRows !== undefined && fields.rows?.length === 0;
 }
