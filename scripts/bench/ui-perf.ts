@@ -6,9 +6,16 @@
  * - 1M PostgreSQL rows streamed into the grid (row limit "No limit"): every main-thread long task
  *   (PerformanceObserver 'longtask') and the longest gap between animation frames while the grid is scrolled every
  *   100 ms, the time until the last row is shown (count final, grid scrolled to the end, row 1,000,000 in the DOM),
- *   against a bare WebSocket client (scripts/bench/rpc-client.ts) running the same query with the same options;
- * - the page's JS heap (CDP Runtime.getHeapUsage) after the 1M rows are in, and after a forced GC; and the same for
- *   the page's bridge worker (ui/src/bridge/bridge-socket.worker.ts), which holds the grid's rows.
+ *   against a bare WebSocket client (scripts/bench/rpc-client.ts) running the same query with the same options —
+ *   run in pairs (bare, then UI), so both sides of each pair see the same machine, and reported as the ratio of the
+ *   medians and each pair's ratio;
+ * - where the CPU goes in each run: the bridge process (its worker threads included), and in the UI runs Chromium's
+ *   processes by type (CDP SystemInfo.getProcessInfo) — on two cores every millisecond the page's side spends is one
+ *   the bridge and PostgreSQL wait for;
+ * - the page's JS heap (CDP Runtime.getHeapUsage) after the 1M rows are in, and after a forced GC; the page's bridge
+ *   worker's JS heap (ui/src/bridge/bridge-socket.worker.ts); and the renderer process's RSS. The worker keeps the
+ *   grid's rows as the text of their batches, and Blink holds a WebSocket message's text outside the V8 heap: the rows
+ *   show in the renderer's RSS, not in the worker's heap.
  *
  * With `--profile FILE` the page's main thread is CPU-profiled (CDP Profiler) over the first 1M-row run; the profile
  * is written to FILE (open it in Chrome DevTools) and its largest self times are printed.
@@ -19,7 +26,7 @@
  *
  *   node dist/scripts/bench/ui-perf.js [--rows N] [--reps N] [--profile FILE] [--trace]
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
@@ -230,6 +237,49 @@ async function workerHeapUsage(browser: Browser): Promise<{ usedSize: number; to
   }
 }
 
+/** CPU time (user + system, all threads) of a process so far, from /proc/PID/stat; 0 once it is gone. */
+function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return 0;
+  }
+}
+
+function rssMiB(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+interface ChromiumProcess {
+  type: string;
+  id: number;
+}
+
+/** Chromium's processes (browser, renderer, gpu, utility…) with their pids. */
+async function chromiumProcesses(browser: Browser): Promise<ChromiumProcess[]> {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: ChromiumProcess[] };
+    return processInfo;
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
+}
+
+/** CPU ms per Chromium process type since `before` (a snapshot of processCpuMs by pid). */
+function cpuByType(processes: ChromiumProcess[], before: Map<number, number>): Record<string, number> {
+  const byType: Record<string, number> = {};
+  for (const p of processes) byType[p.type] = (byType[p.type] ?? 0) + processCpuMs(p.id) - (before.get(p.id) ?? 0);
+  return byType;
+}
+
 async function main(): Promise<void> {
   const load = loadavg().map((x) => x.toFixed(2)).join(' ');
   const bridge = await startBridge({ ui: true });
@@ -240,10 +290,11 @@ async function main(): Promise<void> {
     const sample = connections.find((c) => c.name.startsWith('Sample'))!;
     const pg = await rpc.call<{ id: string }>('connection.create', { config: postgresTarget().config });
 
-    // Bare WebSocket client: the same query and options, no rendering.
+    // Bare WebSocket client: the same query and options, no rendering; its runs alternate with the UI's below.
     const { sessionId } = await rpc.call<{ sessionId: string }>('query.createSession', { connectionId: pg.id });
     const bare: number[] = [];
-    for (let i = 0; i < REPS; i++) bare.push((await rpc.runQuery(sessionId, BIG_SQL, RUN_OPTS)).totalMs);
+    const bareBridgeCpu: number[] = [];
+    const bareClientCpu: number[] = [];
 
     // First rows on the sample.
     const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
@@ -261,8 +312,22 @@ async function main(): Promise<void> {
     await openTab(page, bridge.uiUrl!, pg.id, BIG_SQL);
     const cdp = await context.newCDPSession(page);
     const streams: StreamFigures[] = [];
+    const uiBridgeCpu: number[] = [];
+    const uiChromiumCpu: Array<Record<string, number>> = [];
     let mainThreadTasks: TraceFigures | undefined;
+    const processes = await chromiumProcesses(browser);
+    const renderers = processes.filter((p) => p.type === 'renderer');
+    const rendererRssBefore = Math.max(...renderers.map((p) => rssMiB(p.id)));
     for (let i = 0; i < REPS; i++) {
+      const bridgeBefore = processCpuMs(bridge.pid);
+      const clientBefore = process.cpuUsage();
+      bare.push((await rpc.runQuery(sessionId, BIG_SQL, RUN_OPTS)).totalMs);
+      const client = process.cpuUsage(clientBefore);
+      bareClientCpu.push((client.user + client.system) / 1000);
+      bareBridgeCpu.push(processCpuMs(bridge.pid) - bridgeBefore);
+      const uiBridgeBefore = processCpuMs(bridge.pid);
+      const chromiumBefore = new Map(processes.map((p) => [p.id, processCpuMs(p.id)]));
+
       const profiling = i === 0 && values.profile !== undefined;
       if (profiling) {
         await cdp.send('Profiler.enable');
@@ -272,6 +337,8 @@ async function main(): Promise<void> {
       const tracing = i === 0 && values.trace === true;
       if (tracing) await browser.startTracing(page, { categories: ['toplevel'] });
       streams.push(await streamIntoGrid(page, ROWS));
+      uiBridgeCpu.push(processCpuMs(bridge.pid) - uiBridgeBefore);
+      uiChromiumCpu.push(cpuByType(processes, chromiumBefore));
       if (tracing) mainThreadTasks = summarizeTrace(await browser.stopTracing(), streams[0]);
       if (profiling) {
         const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
@@ -283,6 +350,7 @@ async function main(): Promise<void> {
     await cdp.send('HeapProfiler.collectGarbage');
     const heapAfterGc = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
     const workerHeap = await workerHeapUsage(browser);
+    const rendererRssAfter = Math.max(...renderers.map((p) => rssMiB(p.id)));
 
     const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
     const lastUi = median(streams.map((s) => s.lastRowMs));
@@ -292,13 +360,18 @@ async function main(): Promise<void> {
     console.log(`|---|---|---|`);
     console.log(`| first rows visible after Run, sample, median of ${first.length} (all: ${first.map(round).join(', ')}) | ${round(median(first))} ms | ≤ 100 ms |`);
     console.log(`| ${ROWS.toLocaleString('en-US')} rows: last row visible in the grid, median of ${REPS} (all: ${streams.map((s) => round(s.lastRowMs)).join(', ')}) | ${round(lastUi)} ms | |`);
-    console.log(`| same run, bare WebSocket client to query.done, median of ${REPS} (all: ${bare.map(round).join(', ')}) | ${round(bareMedian)} ms | |`);
-    console.log(`| UI / bare | ${(lastUi / bareMedian).toFixed(2)}× | ≤ 1.3× |`);
+    console.log(`| same run, bare WebSocket client to query.done, median of ${REPS} (all: ${bare.map(round).join(', ')}; each run just before the UI's) | ${round(bareMedian)} ms | |`);
+    console.log(`| UI / bare, ratio of the medians (each pair: ${streams.map((s, i) => (s.lastRowMs / bare[i]!).toFixed(2)).join(', ')}) | ${(lastUi / bareMedian).toFixed(2)}× | ≤ 1.3× |`);
+    const types = [...new Set(uiChromiumCpu.flatMap((c) => Object.keys(c)))].sort();
+    const chromiumTotal = uiChromiumCpu.map((c) => Object.values(c).reduce((a, b) => a + b, 0));
+    console.log(`| CPU per bare run, median: bridge / bare client | ${round(median(bareBridgeCpu))} / ${round(median(bareClientCpu))} ms | |`);
+    console.log(`| CPU per UI run, median: bridge / Chromium (${types.map((t) => `${t} ${round(median(uiChromiumCpu.map((c) => c[t] ?? 0)))}`).join(', ')}) | ${round(median(uiBridgeCpu))} / ${round(median(chromiumTotal))} ms | |`);
     console.log(`| long tasks during the runs (count per run) | ${streams.map((s) => s.longTasks).join(', ')} | |`);
     console.log(`| longest main-thread task during the runs | ${round(Math.max(...streams.map((s) => s.maxLongTaskMs)))} ms | ≤ 100 ms (target 50) |`);
     console.log(`| longest gap between animation frames while scrolling every 100 ms (scrolls per run: ${streams.map((s) => s.scrolls).join(', ')}) | ${round(Math.max(...streams.map((s) => s.maxFrameGapMs)))} ms | |`);
     console.log(`| page JS heap after ${ROWS.toLocaleString('en-US')} rows in the grid: used / total; used after GC | ${mb(heap.usedSize)} / ${mb(heap.totalSize)}; ${mb(heapAfterGc.usedSize)} | |`);
-    console.log(`| bridge worker JS heap (holds the rows): used / total${workerHeap ? '' : ' (no worker found)'} | ${workerHeap ? `${mb(workerHeap.usedSize)} / ${mb(workerHeap.totalSize)}` : '—'} | |`);
+    console.log(`| bridge worker JS heap: used / total${workerHeap ? '' : ' (no worker found)'} | ${workerHeap ? `${mb(workerHeap.usedSize)} / ${mb(workerHeap.totalSize)}` : '—'} | |`);
+    console.log(`| renderer process RSS (page, bridge worker and the rows' text): before the runs / after | ${rendererRssBefore.toFixed(0)} / ${rendererRssAfter.toFixed(0)} MiB | |`);
     if (mainThreadTasks) {
       const t = mainThreadTasks;
       console.log(`| traced run: main-thread tasks during the run, over 50 ms by wall time / by CPU time | ${t.overWall} / ${t.overCpu} (of ${t.tasks}) | |`);
