@@ -20,12 +20,16 @@ import type { Soak } from './soak-context.js';
 const MiB = 1024 * 1024;
 /** RSS at a quiet point: ≤ 2 × baseline + 128 MiB (566 MiB for the 219 MiB baseline; the 30-minute run peaked at 435). */
 export const RSS_CEILING = { factor: 2, bytes: 128 * MiB };
-/** Live main heap at a quiet point: ≤ baseline + 96 MiB (observed 27–85 MiB before GC; the live heap is below that). */
-export const HEAP_CEILING_BYTES = 96 * MiB;
+/** Live main heap at a quiet point: ≤ baseline + 48 MiB (the live heap reads 17–19 MiB over a 30-minute run). */
+export const HEAP_CEILING_BYTES = 48 * MiB;
 /** Trend margins: how far above the first third's highest every quiet point of the last third may be. */
 export const RSS_TREND_MARGIN_BYTES = 96 * MiB;
-/** Margin for the live heap's trend (kept from the garbage-included readings, 27–85 MiB, so the rule only grew stricter in what it sees). */
-export const HEAP_TREND_MARGIN_BYTES = 64 * MiB;
+/**
+ * Margin for the live heap's trend. Read after a GC the heap is steady to a MiB or two, so 8 MiB catches what the
+ * garbage-included reading (±60 MiB) hid: a 30-minute run whose live heap rose 18 → 54 MiB (dead workers kept by
+ * comlink's FinalizationRegistry: first third's highest 30 MiB, last third's lowest 43 MiB).
+ */
+export const HEAP_TREND_MARGIN_BYTES = 8 * MiB;
 /**
  * Fewer quiet points than this say nothing about a trend: a third of them would be warm-up against the end (a
  * 5-minute soak's 8 quiet points rose 231 → 389 MiB while pools and driver heaps filled). 15 is 7.5 minutes of
