@@ -36,6 +36,17 @@ export function currentRss(pid: number | 'self'): number | undefined {
   return statusField(pid, 'VmRSS');
 }
 
+/** CPU time (user + system, all threads) a process has used so far, in ms, from /proc/PID/stat; 0 once it is gone. */
+export function cpuTimeMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * Proportional set size in bytes: RSS with each shared page divided among the processes sharing it, so the sum over
  * the supervisor and a worker child (two Node runtimes mapping the same binary and libraries) is not inflated.

@@ -26,12 +26,13 @@
  *
  *   node dist/scripts/bench/ui-perf.js [--rows N] [--reps N] [--profile FILE] [--trace]
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { installLongTaskObserver, launchBenchChromium } from './bench-browser.js';
 import { startBridge } from './bridge-process.js';
+import { cpuTimeMs, currentRss } from './measure.js';
 import { postgresTarget } from './datasets.js';
 import { RpcClient } from './rpc-client.js';
 
@@ -237,26 +238,6 @@ async function workerHeapUsage(browser: Browser): Promise<{ usedSize: number; to
   }
 }
 
-/** CPU time (user + system, all threads) of a process so far, from /proc/PID/stat; 0 once it is gone. */
-function processCpuMs(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
-  } catch {
-    return 0;
-  }
-}
-
-function rssMiB(pid: number): number {
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
 interface ChromiumProcess {
   type: string;
   id: number;
@@ -276,7 +257,7 @@ async function chromiumProcesses(browser: Browser): Promise<ChromiumProcess[]> {
 /** CPU ms per Chromium process type since `before` (a snapshot of processCpuMs by pid). */
 function cpuByType(processes: ChromiumProcess[], before: Map<number, number>): Record<string, number> {
   const byType: Record<string, number> = {};
-  for (const p of processes) byType[p.type] = (byType[p.type] ?? 0) + processCpuMs(p.id) - (before.get(p.id) ?? 0);
+  for (const p of processes) byType[p.type] = (byType[p.type] ?? 0) + cpuTimeMs(p.id) - (before.get(p.id) ?? 0);
   return byType;
 }
 
@@ -317,16 +298,16 @@ async function main(): Promise<void> {
     let mainThreadTasks: TraceFigures | undefined;
     const processes = await chromiumProcesses(browser);
     const renderers = processes.filter((p) => p.type === 'renderer');
-    const rendererRssBefore = Math.max(...renderers.map((p) => rssMiB(p.id)));
+    const rendererRssBefore = Math.max(...renderers.map((p) => (currentRss(p.id) ?? 0) / 1024 / 1024));
     for (let i = 0; i < REPS; i++) {
-      const bridgeBefore = processCpuMs(bridge.pid);
+      const bridgeBefore = cpuTimeMs(bridge.pid);
       const clientBefore = process.cpuUsage();
       bare.push((await rpc.runQuery(sessionId, BIG_SQL, RUN_OPTS)).totalMs);
       const client = process.cpuUsage(clientBefore);
       bareClientCpu.push((client.user + client.system) / 1000);
-      bareBridgeCpu.push(processCpuMs(bridge.pid) - bridgeBefore);
-      const uiBridgeBefore = processCpuMs(bridge.pid);
-      const chromiumBefore = new Map(processes.map((p) => [p.id, processCpuMs(p.id)]));
+      bareBridgeCpu.push(cpuTimeMs(bridge.pid) - bridgeBefore);
+      const uiBridgeBefore = cpuTimeMs(bridge.pid);
+      const chromiumBefore = new Map(processes.map((p) => [p.id, cpuTimeMs(p.id)]));
 
       const profiling = i === 0 && values.profile !== undefined;
       if (profiling) {
@@ -337,7 +318,7 @@ async function main(): Promise<void> {
       const tracing = i === 0 && values.trace === true;
       if (tracing) await browser.startTracing(page, { categories: ['toplevel'] });
       streams.push(await streamIntoGrid(page, ROWS));
-      uiBridgeCpu.push(processCpuMs(bridge.pid) - uiBridgeBefore);
+      uiBridgeCpu.push(cpuTimeMs(bridge.pid) - uiBridgeBefore);
       uiChromiumCpu.push(cpuByType(processes, chromiumBefore));
       if (tracing) mainThreadTasks = summarizeTrace(await browser.stopTracing(), streams[0]);
       if (profiling) {
@@ -350,7 +331,7 @@ async function main(): Promise<void> {
     await cdp.send('HeapProfiler.collectGarbage');
     const heapAfterGc = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
     const workerHeap = await workerHeapUsage(browser);
-    const rendererRssAfter = Math.max(...renderers.map((p) => rssMiB(p.id)));
+    const rendererRssAfter = Math.max(...renderers.map((p) => (currentRss(p.id) ?? 0) / 1024 / 1024));
 
     const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
     const lastUi = median(streams.map((s) => s.lastRowMs));

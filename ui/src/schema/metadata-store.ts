@@ -10,29 +10,27 @@ import { Store } from '../bridge/store.js';
 export type MetadataEntry = { kind: 'loading' } | { kind: 'ready'; metadata: SchemaMetadata; loadedAt: number } | { kind: 'failed'; message: string };
 
 export const metadataByConnection = new Store<Record<string, MetadataEntry>>({});
-const inFlight = new Map<string, Promise<void>>();
 /** The latest request per connection: an older one that ends later (failed by a config change) must not overwrite it. */
-const latest = new Map<string, number>();
-let requests = 0;
+const inFlight = new Map<string, Promise<void>>();
 
 export function loadMetadata(connectionId: string, force = false): Promise<void> {
   const existing = metadataByConnection.get()[connectionId];
   if (!force && existing && existing.kind !== 'failed') return inFlight.get(connectionId) ?? Promise.resolve();
   const set = (entry: MetadataEntry) => metadataByConnection.update((all) => ({ ...all, [connectionId]: entry }));
   if (!existing || existing.kind !== 'ready') set({ kind: 'loading' });
-  const id = ++requests;
-  latest.set(connectionId, id);
+  // The callbacks run after `request` is assigned: each compares it with the connection's latest request.
+  const isLatest = () => inFlight.get(connectionId) === request;
   const setIfLatest = (entry: MetadataEntry) => {
-    if (latest.get(connectionId) === id) set(entry);
+    if (isLatest()) set(entry);
   };
-  const request = bridge.client
+  const request: Promise<void> = bridge.client
     .call('metadata.listSchemas', { connectionId })
     .then(
       (metadata) => setIfLatest({ kind: 'ready', metadata, loadedAt: Date.now() }),
       (error: unknown) => setIfLatest({ kind: 'failed', message: describeError(error) }),
     )
     .finally(() => {
-      if (latest.get(connectionId) === id) inFlight.delete(connectionId);
+      if (isLatest()) inFlight.delete(connectionId);
     });
   inFlight.set(connectionId, request);
   return request;
