@@ -17,6 +17,10 @@
  *   grid's rows as the text of their batches, and Blink holds a WebSocket message's text outside the V8 heap: the rows
  *   show in the renderer's RSS, not in the worker's heap.
  *
+ * The measured pages are driven over a DevTools session of the benchmark's own, not as Playwright pages: Playwright
+ * watches every page's and worker's network, which copies each WebSocket frame to its process and, on two cores, cost
+ * the UI runs more than the page's own work did (uninstrumented-page.ts). Playwright only launches Chromium here.
+ *
  * With `--profile FILE` the page's main thread is CPU-profiled (CDP Profiler) over the first 1M-row run; the profile
  * is written to FILE (open it in Chrome DevTools) and its largest self times are printed.
  *
@@ -29,12 +33,13 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { installLongTaskObserver, launchBenchChromium } from './bench-browser.js';
 import { startBridge } from './bridge-process.js';
 import { cpuTimeMs, currentRss } from './measure.js';
 import { postgresTarget } from './datasets.js';
 import { RpcClient } from './rpc-client.js';
+import { UninstrumentedPage } from './uninstrumented-page.js';
 
 // The functions given to page.evaluate / addInitScript run in the page. The bridge's tsconfig has no DOM library (and
 // must not get one), so the few browser globals they touch are declared here, module-scoped.
@@ -42,6 +47,7 @@ interface PageElement {
   textContent: string | null;
   scrollTop: number;
   scrollHeight: number;
+  disabled?: boolean;
   click(): void;
 }
 declare const document: { querySelector(selector: string): PageElement | null; querySelectorAll(selector: string): ArrayLike<PageElement> };
@@ -59,22 +65,29 @@ const SAMPLE_SQL = 'select * from orders limit 1000';
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x: number) => Math.round(x);
 
-async function openTab(browserPage: Page, url: string, connectionId: string, sql: string): Promise<void> {
-  await browserPage.addInitScript(
+/** Opens the UI in a fresh page (see uninstrumented-page.ts) with one tab holding `sql` on the connection. */
+async function openTab(browser: Browser, url: string, connectionId: string, sql: string): Promise<UninstrumentedPage> {
+  const page = await UninstrumentedPage.open(browser, { width: 1400, height: 860 });
+  await page.addInitScript(
     ([id, text]) => {
       localStorage.setItem('dbv.tabs', JSON.stringify({ tabs: [{ id: 'bench', title: 'Bench', connectionId: id, sql: text }], activeId: 'bench' }));
       localStorage.setItem('dbv.resultSettings', JSON.stringify({ rowLimit: 0 }));
     },
     [connectionId, sql],
   );
-  await browserPage.addInitScript(installLongTaskObserver);
-  await browserPage.goto(url);
-  await browserPage.getByRole('button', { name: '▶ Run' }).and(browserPage.locator(':enabled')).waitFor();
-  await browserPage.locator('.cm-content').getByText(sql.slice(0, 20)).waitFor();
+  await page.addInitScript(installLongTaskObserver, undefined);
+  await page.goto(url);
+  await page.waitFor(
+    (text) =>
+      Array.from(document.querySelectorAll('button')).some((b) => b.textContent === '▶ Run' && !b.disabled) &&
+      (document.querySelector('.cm-content')?.textContent ?? '').includes(text),
+    sql.slice(0, 20),
+  );
+  return page;
 }
 
 /** Clicks Run and resolves with the ms until the first grid row is in the DOM at an animation frame. */
-function firstRowsMs(page: Page): Promise<number> {
+function firstRowsMs(page: UninstrumentedPage): Promise<number> {
   return page.evaluate(
     () =>
       new Promise<number>((resolve) => {
@@ -84,6 +97,7 @@ function firstRowsMs(page: Page): Promise<number> {
         const check = () => (document.querySelector('.grid-row') ? resolve(performance.now() - clicked) : requestAnimationFrame(check));
         requestAnimationFrame(check);
       }),
+    undefined,
   );
 }
 
@@ -97,7 +111,7 @@ interface StreamFigures {
 }
 
 /** Clicks Run on the big query, scrolls the grid every 100 ms while rows stream, then shows the last row. */
-function streamIntoGrid(page: Page, rows: number): Promise<StreamFigures> {
+function streamIntoGrid(page: UninstrumentedPage, rows: number): Promise<StreamFigures> {
   return page.evaluate(
     (expected) =>
       new Promise<StreamFigures>((resolve) => {
@@ -215,29 +229,6 @@ function printProfileSummary(profile: CpuProfile): void {
   for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${Math.round(ms).toString().padStart(6)} ms  ${name}`);
 }
 
-/** The bridge worker's heap, through a browser-level CDP session attached to the worker target. */
-async function workerHeapUsage(browser: Browser): Promise<{ usedSize: number; totalSize: number } | undefined> {
-  const cdp = await browser.newBrowserCDPSession();
-  try {
-    const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: Array<{ targetId: string; type: string }> };
-    const worker = targetInfos.find((t) => t.type === 'worker');
-    if (!worker) return undefined;
-    const { sessionId } = (await cdp.send('Target.attachToTarget', { targetId: worker.targetId, flatten: false })) as { sessionId: string };
-    const answer = new Promise<{ usedSize: number; totalSize: number }>((resolve) => {
-      cdp.on('Target.receivedMessageFromTarget', (event: { sessionId: string; message: string }) => {
-        const message = JSON.parse(event.message) as { id?: number; result?: { usedSize: number; totalSize: number } };
-        if (event.sessionId === sessionId && message.id === 1 && message.result) resolve(message.result);
-      });
-    });
-    await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: 1, method: 'Runtime.getHeapUsage' }) });
-    return await Promise.race([answer, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 5_000))]);
-  } catch {
-    return undefined;
-  } finally {
-    await cdp.detach().catch(() => undefined);
-  }
-}
-
 interface ChromiumProcess {
   type: string;
   id: number;
@@ -278,20 +269,16 @@ async function main(): Promise<void> {
     const bareClientCpu: number[] = [];
 
     // First rows on the sample.
-    const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
-    const samplePage = await context.newPage();
-    await openTab(samplePage, bridge.uiUrl!, sample.id, SAMPLE_SQL);
+    const samplePage = await openTab(browser, bridge.uiUrl!, sample.id, SAMPLE_SQL);
     const first: number[] = [];
     for (let i = 0; i < 7; i++) {
       first.push(await firstRowsMs(samplePage));
-      await samplePage.getByTestId('run-status').getByText(/^1,000 rows in/).waitFor();
+      await samplePage.waitFor(() => (document.querySelector('[data-testid="run-status"]')?.textContent ?? '').startsWith('1,000 rows in'), undefined);
     }
     await samplePage.close();
 
     // 1M rows into the grid.
-    const page = await context.newPage();
-    await openTab(page, bridge.uiUrl!, pg.id, BIG_SQL);
-    const cdp = await context.newCDPSession(page);
+    const page = await openTab(browser, bridge.uiUrl!, pg.id, BIG_SQL);
     const streams: StreamFigures[] = [];
     const uiBridgeCpu: number[] = [];
     const uiChromiumCpu: Array<Record<string, number>> = [];
@@ -311,26 +298,26 @@ async function main(): Promise<void> {
 
       const profiling = i === 0 && values.profile !== undefined;
       if (profiling) {
-        await cdp.send('Profiler.enable');
-        await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
-        await cdp.send('Profiler.start');
+        await page.send('Profiler.enable');
+        await page.send('Profiler.setSamplingInterval', { interval: 500 });
+        await page.send('Profiler.start');
       }
       const tracing = i === 0 && values.trace === true;
-      if (tracing) await browser.startTracing(page, { categories: ['toplevel'] });
+      if (tracing) await browser.startTracing(undefined, { categories: ['toplevel'] });
       streams.push(await streamIntoGrid(page, ROWS));
       uiBridgeCpu.push(cpuTimeMs(bridge.pid) - uiBridgeBefore);
       uiChromiumCpu.push(cpuByType(processes, chromiumBefore));
       if (tracing) mainThreadTasks = summarizeTrace(await browser.stopTracing(), streams[0]);
       if (profiling) {
-        const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
+        const { profile } = await page.send<{ profile: CpuProfile }>('Profiler.stop');
         writeFileSync(values.profile!, JSON.stringify(profile));
         printProfileSummary(profile);
       }
     }
-    const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
-    await cdp.send('HeapProfiler.collectGarbage');
-    const heapAfterGc = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
-    const workerHeap = await workerHeapUsage(browser);
+    const heap = await page.send<{ usedSize: number; totalSize: number }>('Runtime.getHeapUsage');
+    await page.send('HeapProfiler.collectGarbage');
+    const heapAfterGc = await page.send<{ usedSize: number; totalSize: number }>('Runtime.getHeapUsage');
+    const workerHeap = await page.sendToWorker<{ usedSize: number; totalSize: number }>('Runtime.getHeapUsage');
     const rendererRssAfter = Math.max(...renderers.map((p) => (currentRss(p.id) ?? 0) / 1024 / 1024));
 
     const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
