@@ -57,6 +57,11 @@ export const healthMethods = {
   dumpState: defineMethod<DebugState>()('debug.dumpState', z.object({ collectGarbage: z.boolean().optional() }), ['collectGarbage']),
 };
 
+export const connectorMethods = {
+  /** The last connector.status of every connection in use: what a client that (re)connects has missed. */
+  statuses: defineMethod<ConnectorStatusEvent[]>()('connector.statuses', z.object({}), []),
+};
+
 export const connectorEvents = {
   status: defineEvent<ConnectorStatusEvent>()('connector.status', 'all'),
 };

@@ -3,7 +3,7 @@ import { backupEvents, backupMethods } from './backup.js';
 import { chartMethods } from './charts.js';
 import { connectionMethods } from './connections.js';
 import type { EventDescriptor, MethodDescriptor } from './descriptor.js';
-import { connectorEvents, healthMethods } from './health.js';
+import { connectorEvents, connectorMethods, healthMethods } from './health.js';
 import { historyMethods } from './history.js';
 import { jobEvents, jobMethods } from './jobs.js';
 import { metadataMethods } from './metadata.js';
@@ -20,6 +20,7 @@ export const methods = {
   schedule: scheduleMethods,
   secret: secretMethods,
   health: healthMethods,
+  connector: connectorMethods,
   history: historyMethods,
   chart: chartMethods,
 };

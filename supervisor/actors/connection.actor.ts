@@ -73,6 +73,7 @@ export class ConnectionActor {
   readonly #actor: Actor<typeof connectionMachine>;
   readonly #runListeners = new Map<string, (msg: RunStreamMessage) => void>();
   readonly #exitListeners = new Set<(generation: number, reason: string) => void>();
+  #lastStatus: ConnectorStatusEvent | undefined;
 
   constructor(private readonly deps: ConnectionActorDeps) {
     this.connectionId = deps.connectionId;
@@ -92,7 +93,7 @@ export class ConnectionActor {
       if (status) {
         const event: ConnectorStatusEvent = { connectionId: this.connectionId, status };
         if ((status === 'crashed' || status === 'restarting') && snapshot.context.lastError) event.reason = snapshot.context.lastError;
-        this.deps.emitStatus(event);
+        this.#emitStatus(event);
       }
     });
     this.#actor.start();
@@ -100,6 +101,16 @@ export class ConnectionActor {
 
   get state(): string {
     return String(this.#actor.getSnapshot().value);
+  }
+
+  /** The last connector.status this connection emitted (connector.statuses); undefined before its first use. */
+  get lastStatus(): ConnectorStatusEvent | undefined {
+    return this.#lastStatus;
+  }
+
+  #emitStatus(event: ConnectorStatusEvent): void {
+    this.#lastStatus = event;
+    this.deps.emitStatus(event);
   }
 
   /** Starts the worker if needed and resolves once it is ready. */
@@ -244,7 +255,7 @@ export class ConnectionActor {
     if (this.state !== 'ready') return;
     log.warn({ state: msg.state, code: msg.code }, `database server ${msg.state}: ${msg.reason}`);
     const reason = msg.state === 'lost' ? `database connection lost: ${msg.reason}` : 'database connection recovered';
-    this.deps.emitStatus({ connectionId: this.connectionId, status: msg.state === 'lost' ? 'restarting' : 'ready', reason });
+    this.#emitStatus({ connectionId: this.connectionId, status: msg.state === 'lost' ? 'restarting' : 'ready', reason });
   }
 
   async #stopWorker(): Promise<void> {

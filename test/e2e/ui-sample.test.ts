@@ -1,7 +1,7 @@
 /**
  * The renderer served by the standalone bridge (`npm start`), in Chromium, on the bundled sample SQLite database:
  * the page connects with the token from its URL, lists the sample, runs a query into the grid with its row count,
- * keeps an unsaved tab across a reload, switches theme, and explains a missing or wrong token instead of a blank page.
+ * keeps an unsaved tab (and shows the connection's live status) across a reload, switches theme, and explains a missing or wrong token instead of a blank page.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +44,9 @@ describe.skipIf(!browserAvailable())('the renderer on the sample database', { ti
     await page.waitForTimeout(400);
     await page.reload();
     await page.locator('.cm-content').getByText('select 42 as answer').waitFor();
+    // The sample's worker has run since the first test: the reloaded page learns it (connector.statuses), though no
+    // connector.status event will come.
+    await page.getByRole('option', { name: /Sample \(SQLite\)/ }).getByLabel('status ready').waitFor({ timeout: 5_000 });
     await page.context().close();
   });
 

@@ -49,6 +49,9 @@ export function connectionHandlers(deps: ConnectionHandlerDeps): HandlerTable {
 
     'connection.list': () => repo.list(),
 
+    // A connection without an actor (never used since the bridge started, or closed) has no status: it is idle.
+    'connector.statuses': () => connections.all().flatMap((actor) => (actor.lastStatus ? [actor.lastStatus] : [])),
+
     'connection.get': ({ id }) => repo.get(id),
 
     'connection.update': async ({ id, config: patch }) => {

@@ -44,6 +44,7 @@ export const VALID_PARAMS: Record<MethodName, Record<string, unknown>> = {
   'secret.status': {},
   'secret.unlock': { masterPassword: 'correct horse battery staple' },
   'health.ping': {},
+  'connector.statuses': {},
   'debug.dumpState': { collectGarbage: true },
   'history.list': { connectionId: 'c_1', limit: 50 },
   'chart.save': { name: 'Revenue by month', connectionId: 'c_1', sql: 'SELECT month, revenue FROM sales', spec: { kind: 'line', x: 'month', y: ['revenue'], groupBy: null }, id: 'chart_1' },

@@ -1,6 +1,7 @@
 /**
- * Saved connections and their live worker status (`connector.status`, docs/api.md). Reloaded whenever the bridge
- * link (re)opens; the status of a connection nobody has used yet is 'idle'.
+ * Saved connections and their live worker status (`connector.status`, docs/api.md). Both are reloaded whenever the
+ * bridge link (re)opens — the statuses from `connector.statuses`, so a page opened or reloaded while a worker runs (or
+ * after one crashed) shows it; the status of a connection nobody has used yet is 'idle'.
  */
 import { useSyncExternalStore } from 'react';
 import type { Connection } from '../../../protocol/connections.js';
@@ -19,8 +20,20 @@ bridge.client.on('connector.status', ({ connectionId, status, reason }) => {
 });
 
 bridge.state.subscribe(() => {
-  if (bridge.state.get().kind === 'open') void reloadConnections();
+  if (bridge.state.get().kind !== 'open') return;
+  void reloadConnections();
+  void reloadStatuses();
 });
+
+/** Replaces every status with the bridge's snapshot; the events that arrive after its answer apply on top. */
+async function reloadStatuses(): Promise<void> {
+  try {
+    const list = await bridge.client.call('connector.statuses', {});
+    statuses.set(Object.fromEntries(list.map(({ connectionId, status, reason }) => [connectionId, { status, reason }])));
+  } catch {
+    // The link closed again: the next open reloads.
+  }
+}
 
 export async function reloadConnections(): Promise<void> {
   try {
