@@ -134,7 +134,7 @@ export function ResultGrid(props: { set: ResultSet; version: number; onCopied?: 
 const GridRow = memo(function GridRow(props: { index: number; values: Row; top: number; width: number; widths: number[]; selectedFrom: number; selectedTo: number }) {
   const { index, values, widths } = props;
   return (
-    <div className="grid-row" role="row" aria-rowindex={index + 2} data-row={index} style={{ top: props.top, width: props.width }}>
+    <div className={index % 2 === 1 ? 'grid-row stripe' : 'grid-row'} role="row" aria-rowindex={index + 2} data-row={index} style={{ top: props.top, width: props.width }}>
       <div className="grid-rownum" role="rowheader" data-col={-1} style={{ width: ROW_NUMBER_WIDTH }}>
         {index + 1}
       </div>
