@@ -109,7 +109,7 @@ export class UninstrumentedPage {
    */
   async sendToWorker<T = unknown>(method: string, params: object = {}): Promise<T | undefined> {
     this.#worker ??= new Promise<TargetSession | undefined>((resolve) => {
-      setTimeout(() => resolve(undefined), 5_000);
+      setTimeout(() => resolve(undefined), 5_000).unref();
       this.session.on<{ sessionId: string; targetInfo: { type: string } }>('Target.attachedToTarget', (event) => {
         if (event.targetInfo.type === 'worker') resolve(new TargetSession(this.session, event.sessionId));
       });
