@@ -1,7 +1,8 @@
 /**
  * The renderer served by the standalone bridge (`npm start`), in Chromium, on the bundled sample SQLite database:
  * the page connects with the token from its URL, lists the sample, runs a query into the grid with its row count,
- * keeps an unsaved tab (and shows the connection's live status) across a reload, switches theme, and explains a missing or wrong token instead of a blank page.
+ * keeps an unsaved tab (and shows the connection's live status) across a reload, switches theme, and explains a
+ * missing or wrong token instead of a blank page.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
