@@ -25,6 +25,29 @@ function entry(service: string, account: string): AsyncEntry {
   return new AsyncEntry(service, account, ENTRY_OPTIONS);
 }
 
+/**
+ * A Secret Service that has just died is off the bus for the moment its keeper takes to start it again (systemd's
+ * Restart=on-failure, the session bus's activation, scripts/with-keyring.sh's loop) — and gnome-keyring-daemon does
+ * abort now and then, when a client goes away in the middle of its OpenSession. A call that found nobody there, or whose
+ * answer never came because the service went away, is tried again over about two seconds before the keychain is
+ * called unavailable. Only those D-Bus errors: a denied or locked keychain fails at once (on macOS a retry would even
+ * prompt the user again).
+ */
+const SERVICE_GONE = /not provided by any \.service files|ServiceUnknown|NameHasNoOwner|NoReply|disconnected/i;
+const RETRY_DELAYS_MS = [100, 250, 500, 1000];
+
+async function whileServiceRestarts<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const delay = RETRY_DELAYS_MS[attempt];
+      if (delay === undefined || !SERVICE_GONE.test(error instanceof Error ? error.message : String(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
 function unavailable(operation: string, error: unknown): BridgeError {
   // Platform messages name the store and the failure (AccessDenied, no bus…), never the value.
   const reason = error instanceof Error ? error.message : String(error);
@@ -45,9 +68,10 @@ export async function probeKeychain(service: string = DEFAULT_KEYCHAIN_SERVICE):
     return false;
   }
   try {
-    await probe.setPassword(value);
-    const readBack = await probe.getPassword();
-    const deleted = await probe.deleteCredential();
+    // A bridge that starts while the service restarts must not settle on the encrypted file for the rest of its life.
+    await whileServiceRestarts(() => probe.setPassword(value));
+    const readBack = await whileServiceRestarts(() => probe.getPassword());
+    const deleted = await whileServiceRestarts(() => probe.deleteCredential());
     return readBack === value && deleted === true;
   } catch {
     await probe.deleteCredential().catch(() => false);
@@ -128,7 +152,7 @@ export class KeychainBackend implements SecretBackend {
 
   async #call<T>(operation: string, action: (e: AsyncEntry) => Promise<T>, account: string): Promise<T> {
     try {
-      return await action(entry(this.#service, account));
+      return await whileServiceRestarts(() => action(entry(this.#service, account)));
     } catch (error) {
       throw unavailable(operation, error);
     }

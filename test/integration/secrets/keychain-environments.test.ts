@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const WITH_KEYRING = join(ROOT, 'scripts', 'with-keyring.sh');
 const CHILD = join(ROOT, 'test', 'integration', 'secrets', 'fixtures', 'secret-store-child.ts');
+const RESTART_CHILD = join(ROOT, 'test', 'integration', 'secrets', 'fixtures', 'keyring-restart-child.ts');
 
 interface ChildReport {
   probe: boolean;
@@ -72,6 +73,21 @@ describe.runIf(hasKeyringTools || requireKeyring)('scripts/with-keyring.sh', () 
     const result = await run(WITH_KEYRING, [process.execPath, ...childArgs(7)], process.env);
     expect(result.code).toBe(7);
     expect(lastJsonLine(result.stdout).probe).toBe(true);
+  });
+
+  it('restarts a gnome-keyring-daemon that dies, on the same keyring, and the keychain backend rides over the gap', async () => {
+    // A session of its own (not the one CI runs the suite in): the child kills its daemon.
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const name of ['DBUS_SESSION_BUS_ADDRESS', 'DBV_KEYRING_SESSION']) delete env[name];
+    const result = await run(WITH_KEYRING, [process.execPath, '--import', 'tsx', RESTART_CHILD, service()], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/gnome-keyring-daemon died \(exit status 137\); restarting it on the same keyring/);
+    const report = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '') as Record<string, unknown>;
+    expect(report.restarted).not.toBe(report.killed);
+    // Read right after the kill: the secret stored before it, through the restarted daemon.
+    expect(report.read).toBe('stored before the crash');
+    expect(report.readAfter).toBe('stored after the crash');
+    expect(report.keys).toEqual(['conn/c1/password', 'conn/c1/ssh.passphrase']);
   });
 });
 
