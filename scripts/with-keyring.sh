@@ -101,7 +101,7 @@ run_daemon &
 keeper_pid=$!
 
 # The daemon claims org.freedesktop.secrets asynchronously; CMD must not start before that, or its first keyring call
-# would trigger D-Bus activation (not configured in a private session) and fail.
+# would find nobody on this bus (which activates nothing) and fail.
 ready=""
 for _ in $(seq 1 100); do
   if dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
