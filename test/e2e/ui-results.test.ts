@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBridgeProcess, type BridgeProcess } from '../helpers/bridge-process.js';
 import { browserAvailable, launchChromium } from '../helpers/browser.js';
+import { ROW_HEIGHT } from '../../ui/src/results/grid-geometry.js';
 import { openUi, screenshot, setEditorText } from './ui-page.js';
 
 describe.skipIf(!browserAvailable())('the result grid and the connection list', { timeout: 90_000 }, () => {
@@ -46,7 +47,7 @@ describe.skipIf(!browserAvailable())('the result grid and the connection list', 
     await page.locator('.grid').evaluate((grid) => (grid.scrollTop = grid.scrollHeight));
     await page.locator('.grid-row[aria-rowindex="2001"] .grid-cell').first().getByText('2000', { exact: true }).waitFor();
     // Stripes follow the rows' indices, not the row elements reused while scrolling: every second row, wherever the
-    // window starts — checked with the window one row apart (rows are 26 px; aria-rowindex is the index + 2). Polled:
+    // window starts — checked with the window one row apart (aria-rowindex is the index + 2). Polled:
     // the check may run while the grid is between two renders; a wrong stripe that stays fails it.
     const misstriped = () =>
       page.locator('.grid-row').evaluateAll((rows) =>
@@ -55,7 +56,7 @@ describe.skipIf(!browserAvailable())('the result grid and the connection list', 
           .filter(({ at, striped }) => striped !== (at % 2 === 1)),
       );
     for (const top of [500, 501]) {
-      await page.locator('.grid').evaluate((grid, y) => (grid.scrollTop = y), top * 26);
+      await page.locator('.grid').evaluate((grid, y) => (grid.scrollTop = y), top * ROW_HEIGHT);
       await page.locator(`.grid-row[aria-rowindex="${top + 2}"] .grid-cell`).first().getByText(String(top + 1), { exact: true }).waitFor();
       expect(await page.locator('.grid-row').count()).toBeGreaterThan(10);
       await expect.poll(misstriped, { timeout: 5_000, message: `stripes with row ${top + 1} at the top` }).toEqual([]);
